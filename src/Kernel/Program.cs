@@ -1,0 +1,6 @@
+namespace ForkServer.Kernel;
+
+internal static class Program
+{
+    private static int Main(string[] args) => 0;
+}

@@ -1,0 +1,1 @@
+namespace X; public class Placeholder { [Fact] public void Builds() { } }
