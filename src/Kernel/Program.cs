@@ -1,6 +1,82 @@
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Forking;
+using ForkServer.Kernel.Hosting;
+using ForkServer.Kernel.Logging;
+using ForkServer.Kernel.Options;
+using ForkServer.Kernel.Plugins;
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Vassal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace ForkServer.Kernel;
 
+/// <summary>The <c>forkserver</c> command: <c>forkserver --ini app.ini</c> or the same options as <c>--key value</c>.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static int Main(string[] args)
+    {
+        // Before anything else: signals are read through signalfd, which needs them blocked in every thread,
+        // including the runtime's own (this may re-exec the process once).
+        ControlledSignals.EnsureBlockedInEveryThread();
+        if (args is ["--version"])
+        {
+            WriteLine(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+            return 0;
+        }
+
+        if (args.Length == 0 || args is ["--help"] or ["-h"])
+        {
+            WriteLine(Usage.Text);
+            return args.Length == 0 ? 1 : 0;
+        }
+
+        using var logging = KernelLogging.Create();
+        var log = logging.CreateLogger("forkserver");
+        try
+        {
+            var configuration = KernelConfiguration.Load(args, Environment.CurrentDirectory);
+            ApplyProcessOptions(configuration.Options);
+            if (configuration.Options.Contains("emperor"))
+            {
+                throw new StartupException($"{configuration.Options.DescribeSource("emperor")}: the Emperor is not available in this version");
+            }
+
+            using var services = KernelServices.Build(configuration, logging);
+            return services.GetRequiredService<VassalStartup>().Run();
+        }
+        catch (Exception e) when (e is ConfigurationException or PluginLoadException or ApplicationLoadException or StartupException or ForkRefusedException)
+        {
+            log.LogCritical("{Error}", e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>Options that shape the process itself and must act before anything else logs or loads.</summary>
+    private static void ApplyProcessOptions(IOptionValues options)
+    {
+        if (options.GetValue("logto") is { } logFile)
+        {
+            KernelLogging.RedirectTo(logFile);
+        }
+
+        if (options.GetValue("chdir") is { } directory)
+        {
+            try
+            {
+                Environment.CurrentDirectory = directory;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException($"{options.DescribeSource("chdir")}: cannot chdir to {directory}: {e.Message}", e);
+            }
+        }
+    }
+
+    private static void WriteLine(string text)
+    {
+        // Not Console: see StandardErrorSink for why the kernel never touches it.
+        using var stdout = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+        stdout.Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+    }
 }

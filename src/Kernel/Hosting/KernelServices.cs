@@ -1,0 +1,25 @@
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Vassal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ForkServer.Kernel.Hosting;
+
+/// <summary>Composes the services of one ForkServer process.</summary>
+internal static class KernelServices
+{
+    /// <summary>Registers the configuration, logging and the vassal runtime.</summary>
+    public static ServiceProvider Build(KernelConfiguration configuration, ILoggerFactory logging)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(logging);
+        services.AddSingleton(configuration.Options);
+        services.AddSingleton(configuration.Plugins);
+        services.AddSingleton(sp => VassalSettings.From(sp.GetRequiredService<IOptionValues>()));
+        services.AddSingleton<ApplicationLoader>();
+        services.AddSingleton<VassalStartup>();
+
+        // Validation on build keeps a registration mistake from surfacing after the first fork.
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+}

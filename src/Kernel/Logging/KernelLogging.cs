@@ -1,0 +1,45 @@
+using System.Text;
+using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Extensions.Logging;
+using Serilog.Formatting.Display;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Logging;
+
+/// <summary>Builds the Serilog pipeline every ForkServer process logs through.</summary>
+internal static class KernelLogging
+{
+    private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] [pid {Pid}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Creates the logger factory. Events go to standard error, which <see cref="RedirectTo"/> may point at a file.</summary>
+    public static ILoggerFactory Create()
+    {
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .Enrich.With(new ProcessIdEnricher())
+            .WriteTo.Sink(new StandardErrorSink(new MessageTemplateTextFormatter(Template)))
+            .CreateLogger();
+        return new SerilogLoggerFactory(logger, dispose: true);
+    }
+
+    /// <summary>
+    /// <c>logto = file</c>: as in uWSGI, standard output and standard error are redirected to the file (opened for
+    /// appending), so what the application prints lands beside the server's own events, from every process.
+    /// </summary>
+    public static unsafe void RedirectTo(string path)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(path + "\0");
+        int fd;
+        fixed (byte* p = name)
+        {
+            fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1a4 /* 0644 */);
+        }
+
+        PosixException.ThrowIfFailed(fd, $"open log file {path}");
+        PosixException.ThrowIfFailed(dup2(fd, 1), "dup2 log file onto stdout");
+        PosixException.ThrowIfFailed(dup2(fd, 2), "dup2 log file onto stderr");
+        close(fd);
+    }
+}

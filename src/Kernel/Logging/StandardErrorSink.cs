@@ -1,0 +1,45 @@
+using Microsoft.Win32.SafeHandles;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+
+namespace ForkServer.Kernel.Logging;
+
+/// <summary>
+/// Writes log events straight to file descriptor 2. <c>System.Console</c> is not an option: touching it starts
+/// the runtime's terminal and signal machinery, whose thread and pipe would be shared with every forked child
+/// (FINDINGS.md §1).
+/// </summary>
+internal sealed class StandardErrorSink : ILogEventSink, IDisposable
+{
+    private readonly ITextFormatter _formatter;
+    private readonly StreamWriter _writer;
+    private readonly object _gate = new();
+
+    public StandardErrorSink(ITextFormatter formatter)
+    {
+        _formatter = formatter;
+        var stream = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        _writer = new StreamWriter(stream) { AutoFlush = false };
+    }
+
+    public void Emit(LogEvent logEvent)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                _formatter.Format(logEvent, _writer);
+
+                // One flush per event: nothing may stay buffered when the process forks or _exits.
+                _writer.Flush();
+            }
+            catch (IOException)
+            {
+                // stderr closed or full (EPIPE): logging must never take a process down.
+            }
+        }
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

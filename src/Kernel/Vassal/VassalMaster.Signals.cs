@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Vassal;
+
+internal sealed partial class VassalMaster
+{
+    private void OnSignals()
+    {
+        while (_signals.TryRead(out int signal, out int sender))
+        {
+            if (signal == SIGTERM || signal == SIGINT)
+            {
+                if (_stopping)
+                {
+                    StopBrutally($"second stop signal {signal} from pid {sender}");
+                }
+                else
+                {
+                    StopGracefully($"signal {signal} from pid {sender}");
+                }
+            }
+            else if (signal == SIGQUIT)
+            {
+                StopBrutally($"SIGQUIT from pid {sender}");
+            }
+            else if (signal == SIGHUP)
+            {
+                ReloadWorkers();
+            }
+            else if (signal == SIGUSR1)
+            {
+                foreach (var worker in _workers.Values.OrderBy(w => w.Slot))
+                {
+                    _log.LogInformation("worker {Slot}: pid {WorkerPid}, ready {Ready}, retiring {Retiring}", worker.Slot, worker.Pid, worker.IsReady, worker.IsRetiring);
+                }
+            }
+
+            // SIGCHLD needs nothing: every worker's pidfd reports its exit.
+        }
+    }
+
+    private void StopGracefully(string reason)
+    {
+        _log.LogInformation("graceful stop ({Reason}): waiting up to {Mercy} s for {Count} worker(s)", reason, _settings.WorkerMercy.TotalSeconds, _workers.Count);
+        _stopping = true;
+        foreach (var worker in _workers.Values)
+        {
+            Retire(worker);
+        }
+    }
+
+    private void StopBrutally(string reason)
+    {
+        _log.LogWarning("brutal stop ({Reason}): killing {Count} worker(s)", reason, _workers.Count);
+        _stopping = true;
+        foreach (var worker in _workers.Values)
+        {
+            worker.IsRetiring = true;
+            worker.Process.Signal(SIGKILL);
+        }
+    }
+
+    /// <summary>
+    /// Fresh workers first, then the old ones finish their requests and exit: the listening socket never
+    /// stops accepting, so a reload refuses no connection.
+    /// </summary>
+    private void ReloadWorkers()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        var old = _workers.Values.Where(w => !w.IsRetiring).ToList();
+        _log.LogInformation("graceful reload of {Count} worker(s)", old.Count);
+        foreach (var worker in old)
+        {
+            Retire(worker);
+        }
+
+        foreach (var worker in old)
+        {
+            SpawnWorker(worker.Slot);
+        }
+    }
+}

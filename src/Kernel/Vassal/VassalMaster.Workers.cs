@@ -1,0 +1,153 @@
+using ForkServer.Kernel.Forking;
+using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Vassal;
+
+internal sealed partial class VassalMaster
+{
+    // A worker that dies sooner than this after its fork is respawned after a pause, so an app that crashes
+    // at once does not turn the master into a fork loop.
+    private const long QuickDeathMs = 1000;
+    private readonly List<(int Slot, long At)> _pendingRespawns = new();
+
+    private unsafe void SpawnWorker(int slot)
+    {
+        int* fds = stackalloc int[2];
+        PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
+        int readyRead = fds[0], readyWrite = fds[1];
+
+        _application.PrepareForFork();
+        int pid;
+        try
+        {
+            pid = ProcessForker.Fork(() =>
+            {
+                close(readyRead);
+                ReleaseInChild();
+                return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging).Run();
+            });
+        }
+        finally
+        {
+            close(readyWrite);
+        }
+
+        var worker = new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64);
+        _workers[pid] = worker;
+        _loop.Add(worker.Process.Fd, EventLoop.Readable, _ => OnWorkerExited(worker));
+        _loop.Add(worker.ReadyPipe, EventLoop.Readable, _ => OnWorkerReady(worker));
+        _log.LogInformation("spawned worker {Slot} (pid {WorkerPid})", slot, pid);
+    }
+
+    private void OnWorkerReady(WorkerRecord worker)
+    {
+        // One byte means ready; EOF means it died first, which its pidfd reports.
+        _loop.Remove(worker.ReadyPipe);
+        worker.CloseReadyPipe();
+        worker.IsReady = true;
+        int accepting = _workers.Values.Count(w => w.IsReady && !w.IsRetiring);
+        if (accepting == _settings.Processes)
+        {
+            _log.LogInformation("all {Count} worker(s) accepting", accepting);
+        }
+    }
+
+    private void OnWorkerExited(WorkerRecord worker)
+    {
+        if (!worker.Process.TryReap(out var status))
+        {
+            return;
+        }
+
+        _loop.Remove(worker.Process.Fd);
+        if (worker.ReadyPipe >= 0)
+        {
+            _loop.Remove(worker.ReadyPipe);
+        }
+
+        _workers.Remove(worker.Pid);
+        worker.Dispose();
+        if (_stopping || worker.IsRetiring)
+        {
+            _log.LogInformation("worker {Slot} (pid {WorkerPid}) ended: {Status}", worker.Slot, worker.Pid, status);
+            return;
+        }
+
+        long lived = Environment.TickCount64 - worker.SpawnedAt;
+        _log.LogWarning("worker {Slot} (pid {WorkerPid}) died after {Lifetime} ms: {Status}; respawning", worker.Slot, worker.Pid, lived, status);
+        if (lived < QuickDeathMs)
+        {
+            _pendingRespawns.Add((worker.Slot, Environment.TickCount64 + QuickDeathMs));
+        }
+        else
+        {
+            SpawnWorker(worker.Slot);
+        }
+    }
+
+    /// <summary>Asks a worker to finish its requests and exit, and sets when it gets SIGKILL otherwise.</summary>
+    private void Retire(WorkerRecord worker)
+    {
+        worker.IsRetiring = true;
+        worker.KillAt = Environment.TickCount64 + (long)_settings.WorkerMercy.TotalMilliseconds;
+        worker.Process.Signal(SIGTERM);
+    }
+
+    private void EnforceDeadlines()
+    {
+        long now = Environment.TickCount64;
+        foreach (var worker in _workers.Values)
+        {
+            if (worker.KillAt is { } killAt && now >= killAt)
+            {
+                _log.LogError("worker {Slot} (pid {WorkerPid}) did not stop within {Mercy} s: killed", worker.Slot, worker.Pid, _settings.WorkerMercy.TotalSeconds);
+                worker.Process.Signal(SIGKILL);
+                worker.KillAt = null;
+            }
+            else if (!worker.IsReady && !worker.IsRetiring && now - worker.SpawnedAt > _settings.WorkerReadyDeadline.TotalMilliseconds)
+            {
+                _log.LogError("worker {Slot} (pid {WorkerPid}) did not report ready within {Deadline} s: killed", worker.Slot, worker.Pid, _settings.WorkerReadyDeadline.TotalSeconds);
+                worker.Process.Signal(SIGKILL);
+                worker.IsReady = true;
+            }
+        }
+
+        if (_stopping)
+        {
+            _pendingRespawns.Clear();
+            return;
+        }
+
+        for (int i = _pendingRespawns.Count - 1; i >= 0; i--)
+        {
+            if (now >= _pendingRespawns[i].At)
+            {
+                int slot = _pendingRespawns[i].Slot;
+                _pendingRespawns.RemoveAt(i);
+                SpawnWorker(slot);
+            }
+        }
+    }
+
+    private int NextTimeoutMs()
+    {
+        long now = Environment.TickCount64;
+        long next = now + 1000;
+        foreach (var (_, at) in _pendingRespawns)
+        {
+            next = Math.Min(next, at);
+        }
+
+        foreach (var worker in _workers.Values)
+        {
+            if (worker.KillAt is { } killAt)
+            {
+                next = Math.Min(next, killAt);
+            }
+        }
+
+        return (int)Math.Max(0, next - now);
+    }
+}

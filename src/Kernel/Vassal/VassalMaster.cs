@@ -1,0 +1,82 @@
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>
+/// A vassal's master: forks the workers, respawns those that die, and turns signals into stops and reloads. It
+/// runs a single-threaded event loop so that it stays fork-safe for its whole life (every respawn is a fork).
+/// </summary>
+/// <remarks>
+/// Signals: SIGTERM or SIGINT stop gracefully (workers finish their requests, then the master exits 0; a second
+/// one stops brutally), SIGQUIT stops brutally, SIGHUP replaces every worker with a fresh one without refusing
+/// connections (the listening socket stays open), SIGUSR1 logs the workers.
+/// </remarks>
+internal sealed partial class VassalMaster : IDisposable
+{
+    private readonly VassalSettings _settings;
+    private readonly ListeningSocket _listener;
+    private readonly IPreloadedApplication _application;
+    private readonly IOptionValues _options;
+    private readonly ILoggerFactory _logging;
+    private readonly ILogger _log;
+    private readonly EventLoop _loop = new();
+    private readonly SignalFd _signals = ControlledSignals.CreateSignalFd();
+    private readonly Dictionary<int, WorkerRecord> _workers = new();
+    private readonly int _pid = ProcessCalls.GetPid();
+    private bool _stopping;
+
+    public VassalMaster(VassalSettings settings, ListeningSocket listener, IPreloadedApplication application, IOptionValues options, ILoggerFactory logging)
+    {
+        _settings = settings;
+        _listener = listener;
+        _application = application;
+        _options = options;
+        _logging = logging;
+        _log = logging.CreateLogger("master");
+    }
+
+    /// <summary>Forks the workers and supervises them until the vassal is stopped; returns the exit code.</summary>
+    public int Run()
+    {
+        _loop.Add(_signals.Fd, EventLoop.Readable, _ => OnSignals());
+        _log.LogInformation("master {Pid} serving {Application} on http://{Address}:{Port} with {Processes} worker(s)",
+            _pid, _application.Description, _listener.Address, _listener.Port, _settings.Processes);
+        for (int slot = 1; slot <= _settings.Processes; slot++)
+        {
+            SpawnWorker(slot);
+        }
+
+        while (!_stopping || _workers.Count > 0)
+        {
+            _loop.RunOnce(NextTimeoutMs());
+            EnforceDeadlines();
+        }
+
+        _application.Shutdown();
+        _log.LogInformation("master {Pid} stopped", _pid);
+        return 0;
+    }
+
+    public void Dispose()
+    {
+        foreach (var worker in _workers.Values)
+        {
+            worker.Dispose();
+        }
+
+        _signals.Dispose();
+        _loop.Dispose();
+    }
+
+    /// <summary>
+    /// In a freshly forked worker: closes the master's own descriptors (event loop, signalfd, other workers'
+    /// pidfds and pipes) so a worker holds nothing of the master but the listening socket.
+    /// </summary>
+    private void ReleaseInChild()
+    {
+        Dispose();
+    }
+}

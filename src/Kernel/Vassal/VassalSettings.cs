@@ -1,0 +1,48 @@
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Http;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>The options a vassal's master and workers act on, read and checked once.</summary>
+internal sealed record VassalSettings(
+    string HttpSocket,
+    int Processes,
+    int ListenBacklog,
+    string? Uid,
+    string? Gid,
+    HttpLimits Limits,
+    TimeSpan WorkerMercy,
+    TimeSpan WorkerReadyDeadline)
+{
+    /// <summary>Reads the settings; a missing or out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
+    public static VassalSettings From(IOptionValues options)
+    {
+        string httpSocket = options.GetValue("http-socket")
+            ?? throw new StartupException("no http-socket: set http-socket = host:port (for example 127.0.0.1:8080)");
+        int processes = (int)Positive(options, "processes", 1, max: 1024);
+        var defaults = new HttpLimits();
+        var limits = defaults with
+        {
+            MaxHeaderBytes = (int)Positive(options, "buffer-size", defaults.MaxHeaderBytes, max: 1024 * 1024),
+            MaxBodyBytes = Positive(options, "limit-post", defaults.MaxBodyBytes, max: long.MaxValue),
+            WriteTimeoutSeconds = (int)Positive(options, "socket-timeout", defaults.WriteTimeoutSeconds, max: 3600),
+        };
+        return new VassalSettings(
+            httpSocket,
+            processes,
+            (int)Positive(options, "listen", 100, max: 65535),
+            options.GetValue("uid"),
+            options.GetValue("gid"),
+            limits,
+            TimeSpan.FromSeconds(Positive(options, "worker-reload-mercy", 60, max: 86400)),
+            TimeSpan.FromSeconds(10));
+    }
+
+    private static long Positive(IOptionValues options, string name, long defaultValue, long max)
+    {
+        long value = options.GetInteger(name, defaultValue);
+        return value >= 1 && value <= max
+            ? value
+            : throw new StartupException($"{options.DescribeSource(name)}: {name} must be between 1 and {max}, got {value}");
+    }
+}

@@ -1,0 +1,86 @@
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>
+/// The life of one worker, in the forked child: become the application's worker, serve HTTP on the inherited
+/// listening socket until told to stop, run the application's exit hooks.
+/// </summary>
+/// <remarks>
+/// SIGTERM, SIGINT and SIGHUP stop it gracefully (stop accepting, finish open requests); SIGQUIT ends it at
+/// once. If the master dies the kernel sends it SIGTERM (parent-death signal), so no worker outlives its master.
+/// </remarks>
+internal sealed class WorkerProcess(
+    int slot,
+    int masterPid,
+    int readyPipe,
+    VassalSettings settings,
+    ListeningSocket listener,
+    IPreloadedApplication application,
+    IOptionValues options,
+    ILoggerFactory logging)
+{
+    private readonly ILogger _log = logging.CreateLogger($"worker {slot}");
+    private bool _stopping;
+
+    /// <summary>Runs the worker; the return value is its exit code.</summary>
+    public int Run()
+    {
+        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        if (ProcessCalls.GetParentPid() != masterPid)
+        {
+            // The master died between fork and the line above: the death signal will never come.
+            return 1;
+        }
+
+        int pid = ProcessCalls.GetPid();
+        ProcessTitle.Set($"fs-worker {slot}");
+        application.AfterFork(new ForkedProcessContext(ForkedProcessRole.Worker, pid, slot));
+        var handler = application.CreateRequestHandler(new WorkerContext(slot, pid, options, logging));
+
+        using var signals = ControlledSignals.CreateSignalFd();
+        using var loop = new EventLoop();
+        var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
+        loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
+        http.Start();
+        ReportReady();
+
+        while (!_stopping || !http.IsIdle)
+        {
+            loop.RunOnce(1000);
+            http.ExpireIdleConnections();
+        }
+
+        application.Shutdown();
+        return 0;
+    }
+
+    private unsafe void ReportReady()
+    {
+        byte ready = 1;
+        write(readyPipe, &ready, 1);
+        close(readyPipe);
+    }
+
+    private void OnSignals(SignalFd signals, HttpServerLoop http)
+    {
+        while (signals.TryRead(out int signal, out _))
+        {
+            if (signal == SIGQUIT)
+            {
+                http.CloseAll();
+                ProcessCalls.ExitImmediately(0);
+            }
+
+            if ((signal == SIGTERM || signal == SIGINT || signal == SIGHUP) && !_stopping)
+            {
+                _stopping = true;
+                http.StopAccepting();
+            }
+        }
+    }
+}

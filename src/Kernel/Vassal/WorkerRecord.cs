@@ -1,0 +1,46 @@
+using ForkServer.Kernel.Posix;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>What the master knows about one live worker process.</summary>
+internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int readyPipe, long spawnedAt) : IDisposable
+{
+    /// <summary>1-based slot number; a respawned worker takes the slot of the one it replaces.</summary>
+    public int Slot { get; } = slot;
+
+    public int Pid { get; } = pid;
+
+    /// <summary>The worker's pidfd: readable once it has exited.</summary>
+    public ProcessHandle Process { get; } = process;
+
+    /// <summary>Read end of the pipe the worker writes one byte to once it accepts connections.</summary>
+    public int ReadyPipe { get; private set; } = readyPipe;
+
+    /// <summary>When it was forked (<see cref="Environment.TickCount64"/>).</summary>
+    public long SpawnedAt { get; } = spawnedAt;
+
+    /// <summary>True once it reported that it accepts connections.</summary>
+    public bool IsReady { get; set; }
+
+    /// <summary>True once it was asked to stop (reload or shutdown): it is not respawned.</summary>
+    public bool IsRetiring { get; set; }
+
+    /// <summary>When it gets SIGKILL if it is still alive (<see cref="Environment.TickCount64"/>), or null.</summary>
+    public long? KillAt { get; set; }
+
+    /// <summary>Closes the ready pipe (after the worker reported, or when it is gone).</summary>
+    public void CloseReadyPipe()
+    {
+        if (ReadyPipe >= 0)
+        {
+            Tmds.Linux.LibC.close(ReadyPipe);
+            ReadyPipe = -1;
+        }
+    }
+
+    public void Dispose()
+    {
+        CloseReadyPipe();
+        Process.Dispose();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using ForkServer.EndToEnd.Tests.Infrastructure;
+
+namespace ForkServer.EndToEnd.Tests;
+
+/// <summary>Bad input stops a vassal before it starts, with exit code 1 and a message naming what is wrong.</summary>
+public sealed class StartupErrorTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Fails(string iniBody)
+    {
+        string ini = _dir.Write("bad.ini", iniBody);
+        using var server = ForkServerProcess.Start(_dir.Path, "--ini", ini);
+        Assert.Equal(1, server.WaitForExit());
+        return server.Output;
+    }
+
+    private static string Vassal(string app, string extra = "")
+        => $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\npsgi = {app}\n{extra}\n";
+
+    [Fact]
+    public void A_malformed_ini_line_is_reported_with_file_and_line()
+    {
+        string output = Fails("[uwsgi]\nplugins = psgi\nthis line has no equals sign\n");
+        Assert.Contains("bad.ini:3", output);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_reported_with_file_line_and_a_suggestion()
+    {
+        string output = Fails(Vassal(RepositoryLayout.App("hello.psgi"), "proceses = 2"));
+        Assert.Contains("bad.ini:5", output);
+        Assert.Contains("proceses", output);
+        Assert.Contains("processes", output);
+    }
+
+    [Fact]
+    public void A_missing_app_file_is_named()
+    {
+        string output = Fails(Vassal("/nonexistent/app.psgi"));
+        Assert.Contains("/nonexistent/app.psgi", output);
+    }
+
+    [Fact]
+    public void An_app_that_dies_while_loading_is_reported_with_its_error()
+    {
+        string output = Fails(Vassal(RepositoryLayout.App("dies_at_load.psgi")));
+        Assert.Contains("dies_at_load.psgi", output);
+        Assert.Contains("the database is not there", output);
+    }
+
+    [Fact]
+    public void An_app_with_a_syntax_error_is_reported()
+    {
+        string output = Fails(Vassal(RepositoryLayout.App("syntax_error.psgi")));
+        Assert.Contains("syntax_error.psgi", output);
+    }
+
+    [Fact]
+    public void A_missing_plugin_is_named()
+    {
+        string output = Fails("[uwsgi]\nplugins = nosuchplugin\nhttp-socket = 127.0.0.1:0\n");
+        Assert.Contains("plugin 'nosuchplugin'", output);
+        Assert.Contains("not found", output);
+    }
+
+    [Fact]
+    public void A_port_in_use_is_reported_with_the_address_and_where_it_was_set()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        string output = Fails($"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:{port}\npsgi = {RepositoryLayout.App("hello.psgi")}\n");
+        Assert.Contains($"127.0.0.1:{port}", output);
+        Assert.Contains("bad.ini:3", output);
+        Assert.Contains("in use", output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void No_application_configured_is_an_error()
+    {
+        string output = Fails("[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\n");
+        Assert.Contains("no application", output);
+    }
+}

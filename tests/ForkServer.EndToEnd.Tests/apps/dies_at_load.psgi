@@ -1,0 +1,1 @@
+die "the database is not there\n";

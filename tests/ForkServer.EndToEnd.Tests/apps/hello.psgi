@@ -1,0 +1,3 @@
+my $app = sub {
+    return [200, ['Content-Type' => 'text/plain'], ['Hello World']];
+};
