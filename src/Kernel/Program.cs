@@ -37,9 +37,12 @@ internal static class Program
         {
             var configuration = KernelConfiguration.Load(args, Environment.CurrentDirectory);
             ApplyProcessOptions(configuration.Options);
-            if (configuration.Options.Contains("emperor"))
+            foreach (string option in (string[])["emperor", "fork-server"])
             {
-                throw new StartupException($"{configuration.Options.DescribeSource("emperor")}: the Emperor is not available in this version");
+                if (configuration.Options.Contains(option))
+                {
+                    throw new StartupException($"{configuration.Options.DescribeSource(option)}: {option} is not available in this version yet");
+                }
             }
 
             using var services = KernelServices.Build(configuration, logging);

@@ -30,7 +30,7 @@ internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<
             schema.Add(plugin.Options, plugin.Name);
         }
 
-        var options = OptionValues.Bind(ConfigurationReader.Read(args, workingDirectory, schema), schema);
+        var options = OptionValues.Load(args, workingDirectory, schema);
         return new KernelConfiguration(options, plugins);
     }
 }
