@@ -1,0 +1,145 @@
+using System.Runtime.ExceptionServices;
+using System.Text;
+using ForkServer.Kernel.Posix;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Forking;
+
+/// <summary>
+/// The one way the kernel forks a live .NET process (FINDINGS.md §1). The process must have been started with
+/// the fork recipe's runtimeconfig (W^X, concurrent GC, server GC and tiered compilation off) and must not have
+/// started any thread of its own: <see cref="ThreadCensus"/> checks that before every fork.
+/// </summary>
+internal static class ProcessForker
+{
+    /// <summary>Exit code of a forked child whose main threw (EX_SOFTWARE from sysexits.h).</summary>
+    public const int UnhandledExceptionExitCode = 70;
+
+    /// <summary>Upper bound on every wait of a fork hand-off (finalizer pick-up, parking, grandchild report).</summary>
+    public static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(10);
+
+    private const string ChildMainThreadName = "forked-main";
+
+    // The thread allowed to fork: 0 means the thread that entered Main (its tid is the pid); in a forked child
+    // it is the thread that runs the child's main, since the child's tid-equals-pid thread is its finalizer.
+    private static int s_mainThreadId;
+
+    /// <summary>
+    /// Forks; the child runs <paramref name="childMain"/> on a fresh foreground thread and ends with _exit of its
+    /// result (never the .NET shutdown path: flush what you wrote). Returns the child's pid, in the parent only.
+    /// </summary>
+    /// <exception cref="ForkRefusedException">The process has threads a child would lose.</exception>
+    public static int Fork(Func<int> childMain) => ForkOnFinalizerThread(childMain, grandchildReport: null);
+
+    /// <summary>
+    /// Double fork: the intermediate child only forks again and exits, so the grandchild, which runs
+    /// <paramref name="grandchildMain"/>, is re-parented to the nearest subreaper (or init). Reaps the
+    /// intermediate and returns the grandchild's pid.
+    /// </summary>
+    public static int ForkDetached(Func<int> grandchildMain)
+    {
+        using var report = ForkPipe.Create("the grandchild pid of a detached fork");
+        int intermediatePid = ForkOnFinalizerThread(grandchildMain, report);
+
+        // Only the intermediate may hold the write end now, so its death without a report reads as end-of-file.
+        report.CloseWriteEnd();
+        int? grandchildPid = report.WaitReadable(HandOffTimeout) ? report.ReadInt32() : null;
+
+        var intermediateExit = ProcessCalls.WaitForExit(intermediatePid, HandOffTimeout);
+        if (intermediateExit is null)
+        {
+            ProcessCalls.Kill(intermediatePid, SIGKILL);
+            ProcessCalls.WaitForExit(intermediatePid, HandOffTimeout);
+            throw new TimeoutException($"The intermediate child {intermediatePid} of a detached fork did not exit within {HandOffTimeout.TotalSeconds:0} s (killed)");
+        }
+
+        return grandchildPid switch
+        {
+            null => throw new TimeoutException($"The intermediate child {intermediatePid} ({intermediateExit}) reported no grandchild pid within {HandOffTimeout.TotalSeconds:0} s"),
+            < 0 => throw new PosixException($"fork of the grandchild in intermediate child {intermediatePid}", -grandchildPid.Value),
+            _ => grandchildPid.Value,
+        };
+    }
+
+    /// <summary>In the child, on its finalizer thread: runs the child's main on a new foreground thread.</summary>
+    internal static void StartChildMain(Func<int> childMain)
+    {
+        var thread = new Thread(() =>
+        {
+            s_mainThreadId = SystemCalls.GetThreadId();
+            int code;
+            try
+            {
+                code = childMain();
+            }
+            catch (Exception exception)
+            {
+                ReportChildCrash(exception);
+                code = UnhandledExceptionExitCode;
+            }
+
+            ProcessCalls.ExitImmediately(code);
+        })
+        {
+            IsBackground = false,
+            Name = ChildMainThreadName,
+        };
+        thread.Start();
+    }
+
+    /// <summary>Last words of a dying child, straight to fd 2: Console may not be usable in a forked child.</summary>
+    internal static unsafe void ReportChildCrash(Exception exception)
+    {
+        byte[] text = Encoding.UTF8.GetBytes($"forkserver: forked child {ProcessCalls.GetPid()} failed: {exception}\n");
+        fixed (byte* bytes = text)
+        {
+            write(STDERR_FILENO, bytes, text.Length);
+        }
+    }
+
+    private static int ForkOnFinalizerThread(Func<int> childMain, ForkPipe? grandchildReport)
+    {
+        int callerThreadId = SystemCalls.GetThreadId();
+        int mainThreadId = s_mainThreadId != 0 ? s_mainThreadId : ProcessCalls.GetPid();
+        if (callerThreadId != mainThreadId)
+        {
+            throw new InvalidOperationException(
+                $"Fork must be called on the process's main thread (tid {mainThreadId}), not on tid {callerThreadId}");
+        }
+
+        ThreadCensus.ThrowIfUnsafeToFork(callerThreadId);
+
+        using var handOff = new ForkHandOff(callerThreadId);
+
+        // No signal handler may run on the parked thread: it would interrupt the read() we fork under.
+        ulong previousMask = ControlledSignals.BlockInCurrentThread();
+        try
+        {
+            ForkRequest.Submit(handOff, childMain, grandchildReport);
+
+            // A gen-0 collection is enough to find the fresh request dead and queue its finalizer, and far
+            // cheaper than a full one in a base process holding a large preloaded heap.
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+
+            if (!handOff.Started.WaitReadable(HandOffTimeout) && handOff.TryAbandon())
+            {
+                throw new TimeoutException(
+                    $"The finalizer thread did not pick up the fork within {HandOffTimeout.TotalSeconds:0} s (is a finalizer blocking it?)");
+            }
+
+            // Park. Unbounded on its own, but the finalizer has claimed the fork and always answers: its own
+            // waits are bounded and its last act is this write, in both parent and failure paths.
+            int childPid = handOff.Park.ReadInt32();
+            if (childPid == 0)
+            {
+                ExceptionDispatchInfo.Throw(handOff.Failure ?? new InvalidOperationException("The fork failed without a reason"));
+            }
+
+            return childPid;
+        }
+        finally
+        {
+            ControlledSignals.RestoreCurrentThread(previousMask);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using System.Text;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Posix;
+
+/// <summary>Checked wrappers for the per-process calls a fork server makes (ids, signals, prctl, reaping).</summary>
+internal static unsafe class ProcessCalls
+{
+    // The kernel keeps 16 bytes of a thread name, the terminating NUL included.
+    private const int MaxThreadNameBytes = 15;
+
+    /// <summary>getpid(). Not Environment.ProcessId: the runtime caches that, so a forked child would see the parent's.</summary>
+    public static int GetPid() => getpid();
+
+    public static int GetParentPid() => getppid();
+
+    /// <summary>Sends <paramref name="signal"/>; false when the process no longer exists (ESRCH).</summary>
+    public static bool Kill(int pid, int signal)
+    {
+        if (SystemCalls.Kill(pid, signal) == 0)
+        {
+            return true;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        return errno == ESRCH ? false : throw new PosixException($"kill({pid}, {SignalNames.Of(signal)})", errno);
+    }
+
+    /// <summary>Asks the kernel to send <paramref name="signal"/> to this process when its parent thread dies.</summary>
+    public static void SetParentDeathSignal(int signal)
+        => PosixException.ThrowIfFailed(
+            SystemCalls.Prctl(SystemCalls.PR_SET_PDEATHSIG, (nuint)signal, 0, 0, 0),
+            $"prctl(PR_SET_PDEATHSIG, {SignalNames.Of(signal)})");
+
+    /// <summary>Makes orphaned descendants (double-forked processes) re-parent to this process instead of init.</summary>
+    public static void SetChildSubreaper()
+        => PosixException.ThrowIfFailed(SystemCalls.Prctl(SystemCalls.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl(PR_SET_CHILD_SUBREAPER)");
+
+    /// <summary>Names the calling thread (PR_SET_NAME; what ps and /proc/*/comm show), cut to 15 UTF-8 bytes.</summary>
+    public static void SetThreadName(string name)
+    {
+        byte* buffer = stackalloc byte[MaxThreadNameBytes + 1];
+        var bytes = new Span<byte>(buffer, MaxThreadNameBytes + 1);
+        bytes.Clear();
+        Encoding.UTF8.GetBytes(name.AsSpan(0, Math.Min(name.Length, MaxThreadNameBytes)), bytes[..MaxThreadNameBytes]);
+        PosixException.ThrowIfFailed(SystemCalls.Prctl(SystemCalls.PR_SET_NAME, (nuint)buffer, 0, 0, 0), $"prctl(PR_SET_NAME, \"{name}\")");
+    }
+
+    /// <summary>_exit(): ends the process now, without the .NET shutdown path (whose threads a forked child lacks).</summary>
+    [DoesNotReturn]
+    public static void ExitImmediately(int code)
+    {
+        SystemCalls.Exit(code);
+        throw new UnreachableException("_exit returned");
+    }
+
+    /// <summary>Reaps <paramref name="pid"/> if it has exited (waitpid(pid, WNOHANG); never waitpid(-1)).</summary>
+    public static bool TryReap(int pid, out ExitStatus status)
+    {
+        int raw;
+        int result;
+        while ((result = SystemCalls.WaitPid(pid, &raw, SystemCalls.WNOHANG)) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                throw new PosixException($"waitpid({pid}, WNOHANG)", errno);
+            }
+        }
+
+        status = result == pid ? ExitStatus.FromWaitStatus(raw) : default;
+        return result == pid;
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the child <paramref name="pid"/> to exit and reaps it; null on timeout.</summary>
+    public static ExitStatus? WaitForExit(int pid, TimeSpan timeout)
+    {
+        using var handle = ProcessHandle.Open(pid);
+        return handle.WaitForExit(timeout);
+    }
+}
