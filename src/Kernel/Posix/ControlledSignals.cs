@@ -15,6 +15,7 @@ internal static unsafe class ControlledSignals
     // Present only in the environment of the re-executed image, to stop a re-exec loop if blocking ever failed.
     private const string RestartMarker = "FORKSERVER_CONTROLLED_SIGNALS_RESTART";
     private const string SelfExecutable = "/proc/self/exe";
+    private const string DiagnosticsVariable = "DOTNET_EnableDiagnostics";
 
     // A glibc sigset_t is 1024 bits; the kernel reads only the first 64.
     private const int SigSetWords = 16;
@@ -31,14 +32,17 @@ internal static unsafe class ControlledSignals
     /// but a mask blocked before execve is inherited by every thread of the new image, runtime threads included.
     /// So when the calling thread does not block the set, block it and re-execute this program with the same
     /// argv and environment; the call then returns in the new image. It also re-executes when SIGCHLD was
-    /// inherited as ignored, because then the kernel reaps children on its own and no exit status survives.
+    /// inherited as ignored, because then the kernel reaps children on its own and no exit status survives, and
+    /// when the .NET diagnostics threads would run: only <c>DOTNET_EnableDiagnostics=0</c> in the environment
+    /// turns them off (runtimeconfig cannot), and the fork primitive refuses to fork while they exist.
     /// </summary>
     public static void EnsureBlockedInEveryThread()
     {
         bool restarted = IsRestartedImage();
         bool blocked = (CurrentThreadMask() & Mask) == Mask;
         bool childExitsIgnored = IsChildSignalIgnored();
-        if (blocked && !childExitsIgnored)
+        bool diagnosticsOff = Environment.GetEnvironmentVariable(DiagnosticsVariable) == "0";
+        if (blocked && !childExitsIgnored && diagnosticsOff)
         {
             return;
         }
@@ -46,7 +50,7 @@ internal static unsafe class ControlledSignals
         if (restarted)
         {
             throw new InvalidOperationException(
-                "The controlled signals are still unblocked (or SIGCHLD ignored) after restarting with them blocked; "
+                "The controlled signals are still unblocked (or SIGCHLD ignored, or diagnostics on) after restarting with them blocked; "
                 + "something in start-up changes the signal mask or dispositions.");
         }
 
@@ -141,6 +145,8 @@ internal static unsafe class ControlledSignals
         // /proc/self/cmdline is the argv this image was started with (dotnet host and dll included), NUL-terminated.
         var argv = SplitAtNul(File.ReadAllBytes("/proc/self/cmdline"));
         var environment = CurrentEnvironment();
+        environment.RemoveAll(entry => entry.AsSpan().StartsWith(Encoding.UTF8.GetBytes(DiagnosticsVariable + "=")));
+        environment.Add(Encoding.UTF8.GetBytes($"{DiagnosticsVariable}=0"));
         environment.Add(Encoding.UTF8.GetBytes($"{RestartMarker}=1"));
 
         // Exec the link's target, not /proc/self/exe itself: the kernel names the process after the path's last
