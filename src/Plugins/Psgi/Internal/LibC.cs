@@ -1,0 +1,21 @@
+using System.Runtime.InteropServices;
+
+namespace ForkServer.Plugins.Psgi.Internal;
+
+/// <summary>The few libc calls the interpreter set-up needs.</summary>
+internal static unsafe partial class LibC
+{
+    public const int RtldNow = 0x2;
+    public const int RtldGlobal = 0x100;
+    public const int PrSetName = 15;
+    public const int PrGetName = 16;
+
+    [LibraryImport("libc", EntryPoint = "dlopen")]
+    public static partial nint DlOpen(byte* file, int mode);
+
+    [LibraryImport("libc", EntryPoint = "dlerror")]
+    public static partial byte* DlError();
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    public static partial int Prctl(int option, byte* argument, nint unused3, nint unused4, nint unused5);
+}

@@ -1,0 +1,2 @@
+die "refusing to load\n";
+sub { [200, [], []] };

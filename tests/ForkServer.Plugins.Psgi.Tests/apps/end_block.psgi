@@ -1,0 +1,2 @@
+END { warn "END block ran\n" }
+sub { [200, [], ['end']] };

@@ -1,0 +1,5 @@
+package TestLib;
+use strict;
+use warnings;
+sub greeting { 'hello from TestLib' }
+1;

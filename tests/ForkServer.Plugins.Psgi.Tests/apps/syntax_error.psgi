@@ -1,0 +1,1 @@
+my $app = sub { return [200, [], ['x']] ;
