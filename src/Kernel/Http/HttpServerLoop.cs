@@ -39,9 +39,6 @@ internal sealed partial class HttpServerLoop
     /// <summary>No connection is open.</summary>
     public bool IsIdle => _connections.Count == 0;
 
-    /// <summary>How many connections are open.</summary>
-    public int ConnectionCount => _connections.Count;
-
     internal EventLoop Loop { get; }
 
     internal IRequestHandler Handler { get; }

@@ -24,7 +24,7 @@ public sealed class HttpConnectionTests
         Assert.EndsWith("GET /one", first);
         Assert.EndsWith("GET /two", second);
         Assert.Equal(first.Split(' ')[0], second.Split(' ')[0]);
-        Assert.Equal(2, server.RequestsCompleted);
+        Assert.Equal(2, server.OnLoop(() => server.RequestsCompleted));
     }
 
     [Fact]

@@ -164,9 +164,11 @@ public sealed class HttpResponseTests
     public void A_client_that_stops_reading_is_given_up_after_the_write_timeout()
     {
         bool? disconnected = null;
+        using var handlerStarted = new ManualResetEventSlim();
         using var server = new HttpTestServer(
             (_, response) =>
             {
+                handlerStarted.Set();
                 response.Start(200, []);
                 for (int i = 0; i < 1000 && !response.ClientDisconnected; i++)
                 {
@@ -179,6 +181,9 @@ public sealed class HttpResponseTests
             new() { WriteTimeoutSeconds = 1 });
         using var client = server.ConnectRaw();
         client.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        Assert.True(handlerStarted.Wait(TimeSpan.FromSeconds(20)));
+
+        // The handler holds the loop thread until it gives up, so this runs after it.
         Assert.True(server.OnLoop(() => disconnected));
         Assert.True(server.Logger.Has(1111));
     }

@@ -1,5 +1,6 @@
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
+using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Tests.Http;
 
@@ -44,5 +45,28 @@ public sealed class ListeningSocketTests
         var adopted = ListeningSocket.FromFd(original.Fd);
         Assert.Equal(original.Port, adopted.Port);
         Assert.Equal("127.0.0.1", adopted.Address);
+    }
+
+    [Fact]
+    public void A_socket_that_is_not_listening_is_not_adopted()
+    {
+        int fd = PosixException.ThrowIfFailed(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket");
+        try
+        {
+            var error = Assert.Throws<PosixException>(() => ListeningSocket.FromFd(fd));
+            Assert.Contains("not listening", error.Message);
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    [Fact]
+    public void IPv6_loopback_is_bound_and_reported_without_brackets()
+    {
+        using var socket = ListeningSocket.BindTcp("[::1]:0", 16);
+        Assert.Equal("::1", socket.Address);
+        Assert.Equal($"[::1]:{socket.Port}", socket.Endpoint);
     }
 }

@@ -50,7 +50,7 @@ internal static class HttpRequestParser
         int lineEnd = head.IndexOf("\r\n"u8);
         ParseRequestLine(head[..lineEnd], out string method, out string target, out string protocol);
 
-        var headers = new List<KeyValuePair<string, string>>();
+        var headers = new List<KeyValuePair<string, string>>(8);
         var fields = new RequestFieldSummary();
         var rest = head[(lineEnd + 2)..];
         while (!rest.IsEmpty)
