@@ -1,0 +1,195 @@
+using System.Runtime.InteropServices;
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Http.Internal;
+using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Http;
+
+/// <summary>
+/// The HTTP/1.1 front of one worker process: accepts on the shared listening socket and serves its connections
+/// from the worker's <see cref="EventLoop"/>, one request at a time, on the calling thread only (no thread pool,
+/// no socket engine: the worker is a forked process).
+/// </summary>
+internal sealed partial class HttpServerLoop
+{
+    // Accepts per wakeup: enough to drain a burst, few enough that other workers and open connections get a turn.
+    private const int MaxAcceptsPerWakeup = 16;
+
+    private readonly ListeningSocket _listener;
+    private readonly Dictionary<int, HttpConnection> _connections = new();
+    private readonly List<HttpConnection> _sweep = new();
+    private bool _listening;
+    private bool _acceptPaused;
+
+    public HttpServerLoop(EventLoop loop, ListeningSocket listener, IRequestHandler handler, HttpLimits limits, ILogger logger)
+    {
+        Loop = loop;
+        _listener = listener;
+        Handler = handler;
+        Limits = limits;
+        Logger = logger;
+    }
+
+    /// <summary>Invoked after each request the handler answered (the worker reports itself loyal after the first).</summary>
+    public Action? RequestCompleted { get; set; }
+
+    /// <summary>No connection is open.</summary>
+    public bool IsIdle => _connections.Count == 0;
+
+    internal EventLoop Loop { get; }
+
+    internal IRequestHandler Handler { get; }
+
+    internal HttpLimits Limits { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Set by <see cref="StopAccepting"/>: responses end their connections.</summary>
+    internal bool IsStopping { get; private set; }
+
+    /// <summary>Starts accepting. Several workers share the listener; EPOLLEXCLUSIVE wakes only one per connection.</summary>
+    public void Start()
+    {
+        if (IsStopping)
+        {
+            throw new InvalidOperationException("the server was stopped");
+        }
+
+        Listen();
+    }
+
+    /// <summary>
+    /// Graceful stop: no new connections; idle ones close now, the others after their current response.
+    /// Wait for <see cref="IsIdle"/>.
+    /// </summary>
+    public void StopAccepting()
+    {
+        IsStopping = true;
+        Unlisten();
+        Sweep(static connection => connection.IsIdle || connection.State == ConnectionState.Draining);
+    }
+
+    /// <summary>Closes connections silent for longer than the keep-alive timeout; call about once a second.</summary>
+    public void ExpireIdleConnections()
+    {
+        long now = Environment.TickCount64;
+        long keepAliveMs = Limits.KeepAliveTimeoutSeconds * 1000L;
+
+        // An error reply's lingering close only needs long enough for the client to read the reply.
+        long drainMs = Math.Min(keepAliveMs, 2000);
+        Sweep(connection => now - connection.LastActivity > (connection.State == ConnectionState.Draining ? drainMs : keepAliveMs));
+
+        if (_acceptPaused && !IsStopping)
+        {
+            _acceptPaused = false;
+            Listen();
+        }
+    }
+
+    /// <summary>Brutal stop: stops accepting and closes every connection at once.</summary>
+    public void CloseAll()
+    {
+        IsStopping = true;
+        Unlisten();
+        Sweep(static _ => true);
+    }
+
+    internal void Forget(HttpConnection connection) => _connections.Remove(connection.Fd);
+
+    internal void NotifyRequestCompleted() => RequestCompleted?.Invoke();
+
+    private void Listen()
+    {
+        if (!_listening)
+        {
+            Loop.Add(_listener.Fd, EventLoop.Readable | EPOLLEXCLUSIVE, OnListenerReady);
+            _listening = true;
+        }
+    }
+
+    private void Unlisten()
+    {
+        if (_listening)
+        {
+            Loop.Remove(_listener.Fd);
+            _listening = false;
+        }
+    }
+
+    private void Sweep(Func<HttpConnection, bool> shouldClose)
+    {
+        _sweep.Clear();
+        foreach (var connection in _connections.Values)
+        {
+            if (shouldClose(connection))
+            {
+                _sweep.Add(connection);
+            }
+        }
+
+        foreach (var connection in _sweep)
+        {
+            connection.Close();
+        }
+
+        _sweep.Clear();
+    }
+
+    private unsafe void OnListenerReady(int events)
+    {
+        for (int i = 0; i < MaxAcceptsPerWakeup && _listening; i++)
+        {
+            sockaddr_storage peer;
+            socklen_t length = (socklen_t)sizeof(sockaddr_storage);
+            int fd = accept4(_listener.Fd, (sockaddr*)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EAGAIN)
+                {
+                    // Another worker took it, or the queue is empty.
+                    return;
+                }
+
+                if (errno == EINTR || errno == ECONNABORTED)
+                {
+                    continue;
+                }
+
+                // EMFILE and the like would wake this level-triggered fd forever: rest until the next sweep.
+                Log.AcceptFailed(Logger, _listener.Endpoint, errno, Marshal.GetPInvokeErrorMessage(errno));
+                Unlisten();
+                _acceptPaused = true;
+                return;
+            }
+
+            Adopt(fd, SocketEndpoint.Read(&peer));
+        }
+    }
+
+    private void Adopt(int fd, SocketEndpoint peer)
+    {
+        try
+        {
+            if (peer.Family == AF_INET || peer.Family == AF_INET6)
+            {
+                // Responses leave in one send and must not wait for a delayed ACK (Nagle).
+                SocketOptions.SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+            }
+
+            var endpoints = new ConnectionEndpoints(peer.Address.ToString(), peer.Port, _listener.Address, _listener.Port);
+            var connection = new HttpConnection(this, fd, endpoints);
+            _connections.Add(fd, connection);
+            Loop.Add(fd, EventLoop.Readable, connection.OnReady);
+        }
+        catch (PosixException e)
+        {
+            Log.AdoptFailed(Logger, e, fd);
+            _connections.Remove(fd);
+            close(fd);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace ForkServer.Kernel.Http.Internal;
+
+/// <summary>Running the handler for a complete request and cleaning up after it.</summary>
+internal sealed partial class HttpConnection
+{
+    private void Dispatch()
+    {
+        var request = _pending!;
+        _pending = null;
+        State = ConnectionState.ReadingHead;
+
+        // Once the worker is stopping, every response says so and its connection ends.
+        _response.Begin(request, _framing.KeepAlive && !_server.IsStopping);
+        try
+        {
+            _server.Handler.Handle(request, _response);
+        }
+        catch (Exception e)
+        {
+            if (!_response.HasSentBytes && !_response.ClientDisconnected)
+            {
+                HttpServerLoop.Log.HandlerFailed(_server.Logger, e, request.Method, request.RawTarget);
+                _response.SendError(500, "Internal Server Error", closeConnection: false);
+            }
+            else
+            {
+                HttpServerLoop.Log.HandlerFailedAfterStart(_server.Logger, e, request.Method, request.RawTarget);
+                _response.Abort();
+            }
+        }
+
+        if (!_response.IsCompleted)
+        {
+            HttpServerLoop.Log.ResponseNotCompleted(_server.Logger, request.Method, request.RawTarget);
+            if (_response.IsStarted)
+            {
+                _response.Complete();
+            }
+            else
+            {
+                _response.SendError(500, "the application sent no response", closeConnection: false);
+            }
+        }
+
+        LastActivity = Environment.TickCount64;
+        if (!_response.KeepConnectionOpen)
+        {
+            Close();
+        }
+
+        _server.NotifyRequestCompleted();
+    }
+}

@@ -1,0 +1,212 @@
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Http.Internal;
+
+/// <summary>Receiving: the head into the reusable input buffer, the body beside it.</summary>
+internal sealed partial class HttpConnection
+{
+    private HttpRequest? _pending;
+    private RequestFraming _framing;
+    private byte[]? _body;
+    private int _bodyReceived;
+    private ChunkedBodyDecoder? _chunkedBody;
+
+    /// <summary>Serves every request that is complete, then waits for the next readiness callback.</summary>
+    private void Process()
+    {
+        while (State switch
+        {
+            ConnectionState.ReadingHead => AdvanceHead(),
+            ConnectionState.ReadingBody => AdvanceBody(),
+            _ => false,
+        })
+        {
+        }
+    }
+
+    /// <returns>True to go on; false to wait for the socket.</returns>
+    private bool AdvanceHead()
+    {
+        try
+        {
+            var unconsumed = _input.AsSpan(_inputStart, _inputEnd - _inputStart);
+            if (!HttpRequestParser.TryParse(unconsumed, _server.Limits.MaxHeaderBytes, _endpoints, out int consumed, out _pending, out _framing))
+            {
+                return ReceiveIntoInput();
+            }
+
+            _inputStart += consumed;
+            State = ConnectionState.ReadingBody;
+            BeginBody();
+            return true;
+        }
+        catch (HttpProtocolException e)
+        {
+            Refuse(e);
+            return false;
+        }
+    }
+
+    private void BeginBody()
+    {
+        var limits = _server.Limits;
+        if (_framing.Encoding == BodyEncoding.ContentLength)
+        {
+            // Refused before a byte of the body is read: with Expect, the client never has to send it.
+            if (_framing.ContentLength > limits.MaxBodyBytes || _framing.ContentLength > Array.MaxLength)
+            {
+                throw new HttpProtocolException(413, "request body too large");
+            }
+
+            _body = new byte[_framing.ContentLength];
+            _bodyReceived = 0;
+        }
+        else if (_framing.Encoding == BodyEncoding.Chunked)
+        {
+            _chunkedBody = new ChunkedBodyDecoder(limits.MaxBodyBytes, limits.MaxHeaderBytes);
+        }
+
+        // A client that already sent body bytes is not waiting for permission.
+        if (_framing.ExpectContinue && _framing.Encoding != BodyEncoding.None && _inputStart == _inputEnd)
+        {
+            _response.SendContinue();
+        }
+    }
+
+    /// <returns>True to go on; false to wait for the socket.</returns>
+    private bool AdvanceBody()
+    {
+        try
+        {
+            if (_framing.Encoding == BodyEncoding.ContentLength && !ReceiveFixedBody())
+            {
+                return false;
+            }
+
+            if (_framing.Encoding == BodyEncoding.Chunked && !ReceiveChunkedBody())
+            {
+                return false;
+            }
+        }
+        catch (HttpProtocolException e)
+        {
+            Refuse(e);
+            return false;
+        }
+
+        Dispatch();
+        return State == ConnectionState.ReadingHead;
+    }
+
+    private bool ReceiveFixedBody()
+    {
+        var body = _body!;
+        int buffered = Math.Min(_inputEnd - _inputStart, body.Length - _bodyReceived);
+        _input.AsSpan(_inputStart, buffered).CopyTo(body.AsSpan(_bodyReceived));
+        _inputStart += buffered;
+        _bodyReceived += buffered;
+
+        // The rest goes straight into the body: no copy through the input buffer.
+        while (_bodyReceived < body.Length)
+        {
+            int n = Receive(body.AsSpan(_bodyReceived));
+            if (n <= 0)
+            {
+                return false;
+            }
+
+            _bodyReceived += n;
+        }
+
+        _pending!.Body = body;
+        _body = null;
+        return true;
+    }
+
+    private bool ReceiveChunkedBody()
+    {
+        var decoder = _chunkedBody!;
+        while (true)
+        {
+            bool done = decoder.Decode(_input.AsSpan(_inputStart, _inputEnd - _inputStart), out int consumed);
+            _inputStart += consumed;
+            if (done)
+            {
+                _pending!.Body = decoder.Body;
+                _chunkedBody = null;
+                return true;
+            }
+
+            if (!ReceiveIntoInput())
+            {
+                return false;
+            }
+        }
+    }
+
+    private bool ReceiveIntoInput()
+    {
+        if (_inputStart == _inputEnd)
+        {
+            _inputStart = _inputEnd = 0;
+        }
+        else if (_inputStart > 0 && _input.Length - _inputEnd < 4096)
+        {
+            _input.AsSpan(_inputStart, _inputEnd - _inputStart).CopyTo(_input);
+            _inputEnd -= _inputStart;
+            _inputStart = 0;
+        }
+
+        // Parsers refuse a head or chunk line before it can fill the buffer, so a full buffer is a bug.
+        if (_inputEnd == _input.Length)
+        {
+            throw new InvalidOperationException("input buffer full without a parse error");
+        }
+
+        int n = Receive(_input.AsSpan(_inputEnd));
+        _inputEnd += Math.Max(n, 0);
+        return n > 0;
+    }
+
+    /// <summary>One <c>recv</c> into <paramref name="target"/>.</summary>
+    /// <returns>The byte count; 0 when nothing is there yet or the connection ended (then it is closed).</returns>
+    private unsafe int Receive(Span<byte> target)
+    {
+        // After a short read the socket was empty: let the (level-triggered) loop tell when more arrives.
+        if (!_socketMayHaveMore)
+        {
+            return 0;
+        }
+
+        fixed (byte* start = target)
+        {
+            while (true)
+            {
+                long n = recv(Fd, start, (size_t)target.Length, 0);
+                if (n > 0)
+                {
+                    LastActivity = Environment.TickCount64;
+                    _socketMayHaveMore = n == target.Length;
+                    return (int)n;
+                }
+
+                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (errno == EINTR)
+                {
+                    continue;
+                }
+
+                _socketMayHaveMore = false;
+                if (errno != EAGAIN)
+                {
+                    // End of stream or a reset: a half-received request dies with the connection.
+                    Close();
+                }
+
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using ForkServer.Kernel.Posix;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Http.Internal;
+
+/// <summary>The output buffer and the socket writes.</summary>
+internal sealed partial class HttpResponse
+{
+    /// <summary>Sends the interim <c>100 Continue</c> that lets a waiting client send its body.</summary>
+    public void SendContinue() => SendAll("HTTP/1.1 100 Continue\r\n\r\n"u8);
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        EnsureCapacity(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_buffered));
+        _buffered += bytes.Length;
+    }
+
+    private void AppendLatin1(string text)
+    {
+        EnsureCapacity(text.Length);
+        _buffered += Encoding.Latin1.GetBytes(text, _buffer.AsSpan(_buffered));
+    }
+
+    private void AppendChunkSize(int size)
+    {
+        EnsureCapacity(10);
+        size.TryFormat(_buffer.AsSpan(_buffered), out int written, "x", CultureInfo.InvariantCulture);
+        _buffered += written;
+        Append("\r\n"u8);
+    }
+
+    private void AppendBody(ReadOnlySpan<byte> chunk)
+    {
+        if (_buffered + chunk.Length <= FlushThreshold)
+        {
+            Append(chunk);
+            return;
+        }
+
+        // Copying a big piece into the buffer would only delay it: send what is queued, then the piece itself.
+        Flush();
+        SendAll(chunk);
+    }
+
+    private void EnsureCapacity(int more)
+    {
+        if (_buffered + more > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _buffered + more));
+        }
+    }
+
+    private void Flush()
+    {
+        if (_buffered > 0)
+        {
+            SendAll(_buffer.AsSpan(0, _buffered));
+            _buffered = 0;
+        }
+    }
+
+    /// <summary>
+    /// Sends all of <paramref name="bytes"/>, waiting for a slow client up to the write timeout. The handler is
+    /// synchronous, so blocking here costs nothing the worker could have done meanwhile.
+    /// </summary>
+    private unsafe void SendAll(ReadOnlySpan<byte> bytes)
+    {
+        long deadline = Environment.TickCount64 + (limits.WriteTimeoutSeconds * 1000L);
+        fixed (byte* start = bytes)
+        {
+            int sent = 0;
+            while (sent < bytes.Length && !ClientDisconnected)
+            {
+                long n = send(fd, start + sent, (size_t)(bytes.Length - sent), MSG_NOSIGNAL);
+                if (n >= 0)
+                {
+                    sent += (int)n;
+                    HasSentBytes = true;
+                    continue;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EAGAIN)
+                {
+                    WaitWritable(deadline);
+                }
+                else if (errno != EINTR)
+                {
+                    // EPIPE, ECONNRESET and the like: the client went away; the handler's later writes are dropped.
+                    HttpServerLoop.Log.ClientGone(logger, fd, errno);
+                    ClientDisconnected = true;
+                }
+            }
+        }
+    }
+
+    private unsafe void WaitWritable(long deadline)
+    {
+        while (true)
+        {
+            long remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0)
+            {
+                HttpServerLoop.Log.WriteTimedOut(logger, fd, limits.WriteTimeoutSeconds);
+                ClientDisconnected = true;
+                return;
+            }
+
+            pollfd pfd = default;
+            pfd.fd = fd;
+            pfd.events = (short)POLLOUT;
+            int ready = poll(&pfd, 1, (int)remaining);
+            if (ready > 0)
+            {
+                // Writable, or in error: the next send tells which.
+                return;
+            }
+
+            if (ready < 0 && Marshal.GetLastPInvokeError() is int errno && errno != EINTR)
+            {
+                throw new PosixException($"poll(POLLOUT) on fd {fd}", errno);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using ForkServer.Kernel.Posix;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Http;
+
+/// <summary>
+/// A non-blocking, close-on-exec TCP listening socket. The master binds it before forking so that every worker
+/// accepts on the same kernel queue.
+/// </summary>
+internal sealed unsafe class ListeningSocket : IDisposable
+{
+    private ListeningSocket(int fd, SocketEndpoint local)
+    {
+        Fd = fd;
+        Address = local.Address.ToString();
+        Port = local.Port;
+        Endpoint = local.ToString();
+    }
+
+    /// <summary>The listening fd.</summary>
+    public int Fd { get; private set; }
+
+    /// <summary>The bound address without brackets (<c>127.0.0.1</c>, <c>::1</c>).</summary>
+    public string Address { get; }
+
+    /// <summary>The bound port (the real one when 0 was asked for).</summary>
+    public int Port { get; }
+
+    /// <summary>Address and port as a listen spec (<c>[::1]:8080</c>), for logs.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Binds and listens on <paramref name="spec"/> (<c>127.0.0.1:8080</c>, <c>:8080</c>, <c>[::1]:80</c>).</summary>
+    /// <exception cref="PosixException">The socket cannot be bound; the message names the address.</exception>
+    public static ListeningSocket BindTcp(string spec, int backlog)
+    {
+        var endpoint = SocketEndpoint.Parse(spec);
+        int fd = PosixException.ThrowIfFailed(
+            socket(endpoint.Family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), $"socket for {endpoint}");
+        try
+        {
+            // Restarted masters must rebind at once although old connections linger in TIME_WAIT.
+            SocketOptions.SetInt(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
+            sockaddr_storage storage;
+            socklen_t length = endpoint.Write(&storage);
+            PosixException.ThrowIfFailed(bind(fd, (sockaddr*)&storage, length), $"bind {endpoint}");
+            PosixException.ThrowIfFailed(listen(fd, backlog), $"listen on {endpoint}");
+            return new ListeningSocket(fd, SocketOptions.LocalEndpoint(fd));
+        }
+        catch
+        {
+            close(fd);
+            throw;
+        }
+    }
+
+    /// <summary>Adopts an inherited listening socket, making it non-blocking and close-on-exec.</summary>
+    /// <exception cref="PosixException">The fd is not a listening socket.</exception>
+    public static ListeningSocket FromFd(int fd)
+    {
+        if (SocketOptions.GetInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") == 0)
+        {
+            throw new PosixException($"adopting fd {fd} as a listening socket (it is not listening)", EINVAL);
+        }
+
+        SocketOptions.MakeNonBlockingCloseOnExec(fd);
+        return new ListeningSocket(fd, SocketOptions.LocalEndpoint(fd));
+    }
+
+    public void Dispose()
+    {
+        if (Fd >= 0)
+        {
+            close(Fd);
+            Fd = -1;
+        }
+    }
+}
