@@ -7,7 +7,11 @@ mkdir -p artifacts
 dotnet build -nologo -v quiet ForkServer.sln || exit 1
 dotnet test ForkServer.sln --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee artifacts/test-output.txt
 status=${PIPESTATUS[0]}
-# One closing line for CI: the sums over every test assembly.
-awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i ~ /Failed$/) f += $(i+1); if ($i ~ /Passed$/) p += $(i+1); if ($i ~ /Skipped$/) s += $(i+1) } }
-  END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test-output.txt
+# One closing line for CI: the sums of the per-assembly summaries ("     Passed: N" after "Total tests:").
+awk '/^Total tests:/ { inside = 1; next }
+     inside && /^ +Passed: /  { p += $2 }
+     inside && /^ +Failed: /  { f += $2 }
+     inside && /^ +Skipped: / { s += $2 }
+     /^ Total time:/ { inside = 0 }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test-output.txt
 exit "$status"

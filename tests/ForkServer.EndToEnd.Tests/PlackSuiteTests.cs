@@ -16,7 +16,7 @@ public sealed class PlackSuiteTests : IDisposable
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Plack_test_suite_passes(int processes)
+    public async Task Plack_test_suite_passes(int processes)
     {
         string script = _dir.Write("suite.t", $$"""
             use strict; use warnings;
@@ -40,13 +40,18 @@ public sealed class PlackSuiteTests : IDisposable
         using var prove = Process.Start(info)!;
         var stdout = prove.StandardOutput.ReadToEndAsync();
         var stderr = prove.StandardError.ReadToEndAsync();
-        if (!prove.WaitForExit(TimeSpan.FromMinutes(3)))
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await prove.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             prove.Kill(entireProcessTree: true);
-            Assert.Fail("prove did not finish in 3 minutes:\n" + stdout.Result);
+            Assert.Fail("prove did not finish in 3 minutes:\n" + await stdout);
         }
 
-        string output = stdout.Result + stderr.Result;
+        string output = await stdout + await stderr;
         Assert.True(prove.ExitCode == 0, output);
         Assert.Contains("All tests successful", output);
         Assert.DoesNotContain("not ok", output);

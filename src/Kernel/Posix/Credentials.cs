@@ -8,17 +8,34 @@ namespace ForkServer.Kernel.Posix;
 /// <summary>Resolves uid/gid options and drops a forked process's privileges to them.</summary>
 internal static unsafe class Credentials
 {
+    private const int PR_SET_DUMPABLE = 4;
     private const int InitialLookupBuffer = 1024;
     private const int MaxLookupBuffer = 1 << 20;
 
     /// <summary>
     /// Resolves each of <paramref name="uid"/> and <paramref name="gid"/>: a number is taken as is, anything else
-    /// is looked up as a user (passwd) or group name. A null option keeps the process's current id.
+    /// is looked up as a user (passwd) or group name. A null uid keeps the current one. A null gid with a user
+    /// name means that user's primary group (as systemd's <c>User=</c> does), so a root-started vassal never keeps
+    /// group 0 by accident; with a numeric uid and no gid there is no such group to take, so it is an error.
     /// </summary>
-    /// <exception cref="ArgumentException">A name has no passwd/group entry.</exception>
+    /// <exception cref="ArgumentException">A name has no passwd/group entry, or a numeric uid comes without a gid.</exception>
     public static (uint Uid, uint Gid) Resolve(string? uid, string? gid)
-        => (uid is null ? getuid() : ParseId(uid) ?? LookupUser(uid),
-            gid is null ? getgid() : ParseId(gid) ?? LookupGroup(gid));
+    {
+        if (uid is null)
+        {
+            return (getuid(), gid is null ? getgid() : ParseId(gid) ?? LookupGroup(gid));
+        }
+
+        if (ParseId(uid) is { } numericUid)
+        {
+            return gid is null
+                ? throw new ArgumentException($"uid {uid} is numeric and no gid is set: set gid too")
+                : (numericUid, ParseId(gid) ?? LookupGroup(gid));
+        }
+
+        var user = Lookup<SystemCalls.PasswdEntry>(uid, "user", &SystemCalls.GetPasswdByName);
+        return (user.Uid, gid is null ? user.Gid : ParseId(gid) ?? LookupGroup(gid));
+    }
 
     /// <summary>
     /// Becomes <paramref name="uid"/>:<paramref name="gid"/> for good: supplementary groups cleared, then setgid,
@@ -48,6 +65,10 @@ internal static unsafe class Credentials
             PosixException.ThrowIfFailed(setuid(uid), $"setuid({uid})");
         }
 
+        // setuid made the process non-dumpable, which makes /proc/self/* root-owned: the fork primitive reads
+        // /proc/self/task/*/syscall before every fork, so take back ownership of our own /proc entries.
+        PosixException.ThrowIfFailed(SystemCalls.Prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl(PR_SET_DUMPABLE, 1)");
+
         int groups = SupplementaryGroupCount();
         if (getuid() != uid || geteuid() != uid || getgid() != gid || getegid() != gid || groups != 0)
         {
@@ -62,9 +83,6 @@ internal static unsafe class Credentials
 
     private static int SupplementaryGroupCount()
         => PosixException.ThrowIfFailed(getgroups(0, null), "getgroups to count the supplementary groups");
-
-    private static uint LookupUser(string name)
-        => Lookup<SystemCalls.PasswdEntry>(name, "user", &SystemCalls.GetPasswdByName).Uid;
 
     private static uint LookupGroup(string name)
         => Lookup<SystemCalls.GroupEntry>(name, "group", &SystemCalls.GetGroupByName).Gid;

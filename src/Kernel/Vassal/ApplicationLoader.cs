@@ -39,7 +39,7 @@ internal sealed class ApplicationLoader(IReadOnlyList<IForkServerPlugin> plugins
 
             Application = application;
             _log.LogInformation("{Application} loaded ({Phase}) in {Milliseconds} ms by plugin {Plugin}",
-                application.Description, phase, Environment.TickCount64 - started, plugin.Name);
+                application.Description, phase.ToString().ToLowerInvariant(), Environment.TickCount64 - started, plugin.Name);
         }
     }
 

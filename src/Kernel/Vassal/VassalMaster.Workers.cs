@@ -29,6 +29,15 @@ internal sealed partial class VassalMaster
                 return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging).Run();
             });
         }
+        catch (Exception e) when (e is PosixException or TimeoutException or IOException)
+        {
+            // A transient failure (EAGAIN from fork, a stalled hand-off) must not take the master and its other
+            // workers down: try this slot again later. ForkRefusedException is not transient and propagates.
+            close(readyRead);
+            _log.LogError("could not fork worker {Slot}: {Error}; retrying in {Delay} ms", slot, e.Message, QuickDeathMs);
+            _pendingRespawns.Add((slot, Environment.TickCount64 + QuickDeathMs));
+            return;
+        }
         finally
         {
             close(readyWrite);

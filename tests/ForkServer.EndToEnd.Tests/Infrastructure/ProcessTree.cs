@@ -50,8 +50,19 @@ internal static partial class ProcessTree
 
         try
         {
-            var pollFd = new PollFd { Fd = fd, Events = 1 /* POLLIN */ };
-            return poll(&pollFd, 1, (int)timeout.TotalMilliseconds) == 1;
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                var pollFd = new PollFd { Fd = fd, Events = 1 /* POLLIN */ };
+                int left = (int)Math.Max(0, (deadline - DateTime.UtcNow).TotalMilliseconds);
+                int ready = poll(&pollFd, 1, left);
+
+                // EINTR: the runtime's own signals (GC suspension) interrupt poll in the test host.
+                if (ready >= 0 || Marshal.GetLastPInvokeError() != 4 || left == 0)
+                {
+                    return ready == 1;
+                }
+            }
         }
         finally
         {

@@ -29,6 +29,28 @@ public sealed class HttpResponseTests
     }
 
     [Fact]
+    public void A_streamed_write_reaches_the_client_before_the_handler_returns()
+    {
+        using var clientSawFirstPart = new ManualResetEventSlim();
+        bool handlerWaited = false;
+        using var server = new HttpTestServer((request, response) =>
+        {
+            response.Start(200, [new("Content-Type", "text/event-stream")]);
+            response.Write("data: first\n\n"u8);
+            handlerWaited = clientSawFirstPart.Wait(TimeSpan.FromSeconds(10));
+            response.Write("data: second\n\n"u8);
+            response.Complete();
+        });
+        using var client = server.ConnectRaw();
+        client.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.Contains("data: first", client.ReadThrough("data: first"));
+        clientSawFirstPart.Set();
+        Assert.Contains("data: second", client.ReadThrough("data: second"));
+        Assert.True(handlerWaited);
+    }
+
+    [Fact]
     public void Without_Content_Length_HTTP10_gets_a_close_delimited_body()
     {
         using var server = new HttpTestServer(Streamed);

@@ -56,6 +56,9 @@ internal sealed class RawHttpClient : IDisposable
         return response with { Body = ReadToEnd() };
     }
 
+    /// <summary>Reads (bounded by the receive timeout) until <paramref name="marker"/> has arrived; returns all bytes through it.</summary>
+    public string ReadThrough(string marker) => Encoding.Latin1.GetString(ReadUntil(Encoding.Latin1.GetBytes(marker)));
+
     /// <summary>Reads until the server closes the connection.</summary>
     public byte[] ReadToEnd()
     {

@@ -14,6 +14,20 @@ public sealed class CredentialsTests
     }
 
     [Fact]
+    public void A_user_name_without_gid_takes_the_users_primary_group()
+    {
+        Assert.Equal((65534u, 65534u), Credentials.Resolve("nobody", null));
+        Assert.Equal((0u, 0u), Credentials.Resolve("root", null));
+    }
+
+    [Fact]
+    public void A_numeric_uid_without_gid_is_refused_rather_than_keeping_the_current_group()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Credentials.Resolve("1234", null));
+        Assert.Contains("set gid too", error.Message);
+    }
+
+    [Fact]
     public void Unknown_names_fail_naming_them()
     {
         var user = Assert.Throws<ArgumentException>(() => Credentials.Resolve("no-such-user-fs", null));

@@ -6,7 +6,8 @@ namespace ForkServer.Kernel.Http.Internal;
 /// <summary>
 /// Frames one response at a time on a connection and writes it to the socket. Head and body are gathered in a
 /// buffer reused for every request, so a small response leaves in one <c>send</c>; a big one goes out in
-/// pieces of about <see cref="FlushThreshold"/> bytes.
+/// pieces of about <see cref="FlushThreshold"/> bytes. A response without Content-Length is a stream: every
+/// write is sent at once.
 /// </summary>
 internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger logger) : IResponse
 {
@@ -82,6 +83,13 @@ internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger lo
         else
         {
             AppendBody(chunk);
+        }
+
+        // Without a declared length the handler is streaming (server-sent events, progress output): each write
+        // goes out at once, as Starman and uWSGI do, instead of waiting for the buffer to fill.
+        if (_declaredLength < 0)
+        {
+            Flush();
         }
     }
 
