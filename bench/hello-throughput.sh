@@ -11,7 +11,8 @@ dotnet build -c Release -v quiet -nologo src/Kernel/ForkServer.Kernel.csproj >/d
 dotnet build -c Release -v quiet -nologo src/Plugins/Psgi/ForkServer.Plugins.Psgi.csproj >/dev/null
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# uWSGI takes SIGTERM as "reload": SIGINT stops all three.
+cleanup() { for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done; timeout 30 tail --pid="${pids[-1]}" -f /dev/null 2>/dev/null || true; }
 trap cleanup EXIT
 
 wait_port() { for _ in $(seq 1 200); do curl -fs "http://127.0.0.1:$1/" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "port $1 never answered" >&2; return 1; }

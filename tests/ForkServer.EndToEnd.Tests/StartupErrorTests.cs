@@ -69,6 +69,55 @@ public sealed class StartupErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_broken_plugin_assembly_is_reported_with_its_path()
+    {
+        string plugins = Path.Combine(_dir.Path, "plugins");
+        Directory.CreateDirectory(Path.Combine(plugins, "broken"));
+        File.WriteAllText(Path.Combine(plugins, "broken", "Broken.deps.json"), """
+            {"runtimeTarget": {"name": ".NETCoreApp,Version=v10.0"},
+             "targets": {".NETCoreApp,Version=v10.0": {"Broken/1.0.0": {"runtime": {"Broken.dll": {}}}}},
+             "libraries": {"Broken/1.0.0": {"type": "project", "serviceable": false, "sha512": ""}}}
+            """);
+        File.WriteAllBytes(Path.Combine(plugins, "broken", "Broken.dll"), [0x4d, 0x5a, 0xde, 0xad, 0xbe, 0xef]);
+
+        string output = Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = broken\nhttp-socket = 127.0.0.1:0\n");
+        Assert.Contains("plugin 'broken' failed to load", output);
+        Assert.Contains("Broken.dll", output);
+    }
+
+    [Fact]
+    public void A_damaged_plugin_manifest_is_reported_instead_of_crashing_the_process()
+    {
+        string plugins = Path.Combine(_dir.Path, "plugins");
+        Directory.CreateDirectory(Path.Combine(plugins, "damaged"));
+        File.WriteAllText(Path.Combine(plugins, "damaged", "Damaged.deps.json"), "{}");
+        File.WriteAllBytes(Path.Combine(plugins, "damaged", "Damaged.dll"), [0x4d, 0x5a]);
+
+        string output = Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = damaged\nhttp-socket = 127.0.0.1:0\n");
+        Assert.Contains("plugin 'damaged'", output);
+        Assert.Contains("Damaged.deps.json is not a .NET dependency manifest", output);
+    }
+
+    [Fact]
+    public void A_plugin_folder_without_a_manifest_is_reported()
+    {
+        string plugins = Path.Combine(_dir.Path, "plugins");
+        Directory.CreateDirectory(Path.Combine(plugins, "empty"));
+
+        string output = Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = empty\nhttp-socket = 127.0.0.1:0\n");
+        Assert.Contains("plugin 'empty'", output);
+        Assert.Contains("*.deps.json", output);
+    }
+
+    [Fact]
+    public void An_unknown_plugin_option_is_reported_once_the_plugin_declares_its_own()
+    {
+        string output = Fails(Vassal(RepositoryLayout.App("hello.psgi"), "psgi-typo = 1"));
+        Assert.Contains("bad.ini:5", output);
+        Assert.Contains("psgi-typo", output);
+    }
+
+    [Fact]
     public void A_port_in_use_is_reported_with_the_address_and_where_it_was_set()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);

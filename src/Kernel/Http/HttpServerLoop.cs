@@ -18,6 +18,9 @@ internal sealed partial class HttpServerLoop
     // Accepts per wakeup: enough to drain a burst, few enough that other workers and open connections get a turn.
     private const int MaxAcceptsPerWakeup = 16;
 
+    // How long a stopping worker waits for the first request of a connection it accepted just before the stop.
+    private const long FirstRequestGraceMs = 2000;
+
     private readonly ListeningSocket _listener;
     private readonly Dictionary<int, HttpConnection> _connections = new();
     private readonly List<HttpConnection> _sweep = new();
@@ -62,14 +65,15 @@ internal sealed partial class HttpServerLoop
     }
 
     /// <summary>
-    /// Graceful stop: no new connections; idle ones close now, the others after their current response.
-    /// Wait for <see cref="IsIdle"/>.
+    /// Graceful stop: no new connections; idle keep-alive ones close now, the others after their current
+    /// response. A connection that has not sent its first request yet gets <see cref="FirstRequestGraceMs"/> to
+    /// send it. Wait for <see cref="IsIdle"/>.
     /// </summary>
     public void StopAccepting()
     {
         IsStopping = true;
         Unlisten();
-        Sweep(static connection => connection.IsIdle || connection.State == ConnectionState.Draining);
+        Sweep(static connection => (connection.IsIdle && connection.HasServedRequest) || connection.State == ConnectionState.Draining);
     }
 
     /// <summary>Closes connections silent for longer than the keep-alive timeout; call about once a second.</summary>
@@ -80,7 +84,8 @@ internal sealed partial class HttpServerLoop
 
         // An error reply's lingering close only needs long enough for the client to read the reply.
         long drainMs = Math.Min(keepAliveMs, 2000);
-        Sweep(connection => now - connection.LastActivity > (connection.State == ConnectionState.Draining ? drainMs : keepAliveMs));
+        Sweep(connection => now - connection.LastActivity > (connection.State == ConnectionState.Draining ? drainMs : keepAliveMs)
+            || (IsStopping && connection.IsIdle && now - connection.LastActivity > FirstRequestGraceMs));
 
         if (_acceptPaused && !IsStopping)
         {

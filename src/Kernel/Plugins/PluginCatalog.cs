@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ForkServer.Abstractions;
 using McMaster.NETCore.Plugins;
 using Microsoft.Extensions.Logging;
@@ -80,10 +81,36 @@ internal sealed class PluginCatalog
             throw new PluginLoadException(name, $"{folder} must hold exactly one *.deps.json naming the plugin assembly, found {manifests.Length}");
         }
 
+        CheckManifest(name, manifests[0]);
         string assembly = manifests[0][..^".deps.json".Length] + ".dll";
         return File.Exists(assembly)
             ? assembly
             : throw new PluginLoadException(name, $"{assembly} is missing");
+    }
+
+    // The .NET host's native dependency resolver aborts the whole process (std::logic_error) on a deps.json
+    // without these sections, so a damaged plugin folder would kill the Emperor: check before handing it over.
+    private static void CheckManifest(string name, string manifest)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(manifest));
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("runtimeTarget", out var target) && target.TryGetProperty("name", out var targetName)
+                && targetName.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("targets", out var targets) && targets.TryGetProperty(targetName.GetString()!, out _)
+                && root.TryGetProperty("libraries", out var libraries) && libraries.ValueKind == JsonValueKind.Object)
+            {
+                return;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new PluginLoadException(name, $"{manifest} is not valid JSON: {e.Message}", e);
+        }
+
+        throw new PluginLoadException(name, $"{manifest} is not a .NET dependency manifest (runtimeTarget, targets and libraries are required)");
     }
 
     private static Type FindPluginType(string name, IEnumerable<Type> types)

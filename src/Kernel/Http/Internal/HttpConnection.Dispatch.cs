@@ -43,6 +43,7 @@ internal sealed partial class HttpConnection
         }
 
         LastActivity = Environment.TickCount64;
+        HasServedRequest = true;
         if (!_response.KeepConnectionOpen)
         {
             Close();

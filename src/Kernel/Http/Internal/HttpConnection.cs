@@ -42,6 +42,12 @@ internal sealed partial class HttpConnection
     /// <summary>Between requests with nothing of the next one received: can be closed without losing work.</summary>
     public bool IsIdle => State == ConnectionState.ReadingHead && _inputStart == _inputEnd;
 
+    /// <summary>
+    /// At least one response went out. A connection accepted a moment ago has not sent its first request yet;
+    /// closing it on a graceful stop would reset a client that did nothing wrong.
+    /// </summary>
+    public bool HasServedRequest { get; private set; }
+
     /// <summary>The event-loop callback.</summary>
     public void OnReady(int events)
     {
