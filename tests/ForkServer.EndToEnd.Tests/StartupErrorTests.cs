@@ -68,19 +68,30 @@ public sealed class StartupErrorTests : IDisposable
         Assert.Contains("not found", output);
     }
 
+    /// <summary>Starts a vassal whose only plugin is a folder holding <paramref name="files"/>; returns its output.</summary>
+    private string FailsWithPlugin(string name, params (string File, byte[] Content)[] files)
+    {
+        string plugins = Path.Combine(_dir.Path, "plugins");
+        Directory.CreateDirectory(Path.Combine(plugins, name));
+        foreach (var (file, content) in files)
+        {
+            File.WriteAllBytes(Path.Combine(plugins, name, file), content);
+        }
+
+        return Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = {name}\nhttp-socket = 127.0.0.1:0\n");
+    }
+
     [Fact]
     public void A_broken_plugin_assembly_is_reported_with_its_path()
     {
-        string plugins = Path.Combine(_dir.Path, "plugins");
-        Directory.CreateDirectory(Path.Combine(plugins, "broken"));
-        File.WriteAllText(Path.Combine(plugins, "broken", "Broken.deps.json"), """
-            {"runtimeTarget": {"name": ".NETCoreApp,Version=v10.0"},
-             "targets": {".NETCoreApp,Version=v10.0": {"Broken/1.0.0": {"runtime": {"Broken.dll": {}}}}},
-             "libraries": {"Broken/1.0.0": {"type": "project", "serviceable": false, "sha512": ""}}}
-            """);
-        File.WriteAllBytes(Path.Combine(plugins, "broken", "Broken.dll"), [0x4d, 0x5a, 0xde, 0xad, 0xbe, 0xef]);
-
-        string output = Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = broken\nhttp-socket = 127.0.0.1:0\n");
+        string output = FailsWithPlugin(
+            "broken",
+            ("Broken.deps.json", """
+                {"runtimeTarget": {"name": ".NETCoreApp,Version=v10.0"},
+                 "targets": {".NETCoreApp,Version=v10.0": {"Broken/1.0.0": {"runtime": {"Broken.dll": {}}}}},
+                 "libraries": {"Broken/1.0.0": {"type": "project", "serviceable": false, "sha512": ""}}}
+                """u8.ToArray()),
+            ("Broken.dll", [0x4d, 0x5a, 0xde, 0xad, 0xbe, 0xef]));
         Assert.Contains("plugin 'broken' failed to load", output);
         Assert.Contains("Broken.dll", output);
     }
@@ -88,12 +99,7 @@ public sealed class StartupErrorTests : IDisposable
     [Fact]
     public void A_damaged_plugin_manifest_is_reported_instead_of_crashing_the_process()
     {
-        string plugins = Path.Combine(_dir.Path, "plugins");
-        Directory.CreateDirectory(Path.Combine(plugins, "damaged"));
-        File.WriteAllText(Path.Combine(plugins, "damaged", "Damaged.deps.json"), "{}");
-        File.WriteAllBytes(Path.Combine(plugins, "damaged", "Damaged.dll"), [0x4d, 0x5a]);
-
-        string output = Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = damaged\nhttp-socket = 127.0.0.1:0\n");
+        string output = FailsWithPlugin("damaged", ("Damaged.deps.json", "{}"u8.ToArray()), ("Damaged.dll", [0x4d, 0x5a]));
         Assert.Contains("plugin 'damaged'", output);
         Assert.Contains("Damaged.deps.json is not a .NET dependency manifest", output);
     }
@@ -101,10 +107,7 @@ public sealed class StartupErrorTests : IDisposable
     [Fact]
     public void A_plugin_folder_without_a_manifest_is_reported()
     {
-        string plugins = Path.Combine(_dir.Path, "plugins");
-        Directory.CreateDirectory(Path.Combine(plugins, "empty"));
-
-        string output = Fails($"[uwsgi]\nplugins-dir = {plugins}\nplugins = empty\nhttp-socket = 127.0.0.1:0\n");
+        string output = FailsWithPlugin("empty");
         Assert.Contains("plugin 'empty'", output);
         Assert.Contains("*.deps.json", output);
     }
