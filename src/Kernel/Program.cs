@@ -16,9 +16,8 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        // Before anything else: signals are read through signalfd, which needs them blocked in every thread,
-        // including the runtime's own (this may re-exec the process once).
-        ControlledSignals.EnsureBlockedInEveryThread();
+        // Before anything else: make the process fit to fork (this may re-exec it once; see ForkReadyStart).
+        ForkReadyStart.Ensure();
         if (args is ["--version"])
         {
             WriteLine(typeof(Program).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");

@@ -1,3 +1,4 @@
+using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
 
 namespace ForkProbe;
@@ -11,7 +12,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         // Like the kernel: before anything else, so every runtime thread blocks the controlled signals.
-        ControlledSignals.EnsureBlockedInEveryThread();
+        ForkReadyStart.Ensure();
 
         object report = args switch
         {

@@ -24,9 +24,6 @@ internal static class ForkProbeRunner
             startInfo.ArgumentList.Add(argument);
         }
 
-        // The diagnostics threads would make every fork refused, and only the environment can turn them off.
-        startInfo.Environment["DOTNET_EnableDiagnostics"] = "0";
-
         using var probe = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {ProbePath.Value}");
         var output = probe.StandardOutput.ReadToEndAsync();
         var errors = probe.StandardError.ReadToEndAsync();

@@ -1,0 +1,104 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Posix;
+
+/// <summary>
+/// Re-executes the running program in place (same pid, same argv) with changes to its environment, and tells
+/// a re-executed image from the original. Signal masks survive execve; dispositions other than ignore do not.
+/// </summary>
+internal static unsafe class ProcessImage
+{
+    // Present only in the environment of a re-executed image, so that a restart can never loop.
+    private const string RestartMarker = "FORKSERVER_RESTARTED_IMAGE";
+    private const string SelfExecutable = "/proc/self/exe";
+    private static readonly nint IgnoreDisposition = 1; // SIG_IGN
+
+    /// <summary>
+    /// True in an image started by <see cref="Restart"/>; the marker is removed from the environment on the first
+    /// call, natively, so that it never reaches .NET's environment snapshot or a child.
+    /// </summary>
+    public static bool ConsumeRestartMarker()
+    {
+        fixed (byte* name = Encoding.UTF8.GetBytes(RestartMarker + "\0"))
+        {
+            if (SystemCalls.GetEnv(name) == null)
+            {
+                return false;
+            }
+
+            PosixException.ThrowIfFailed(SystemCalls.UnsetEnv(name), $"unsetenv({RestartMarker})");
+            return true;
+        }
+    }
+
+    /// <summary>Execs this program again with <paramref name="environmentChanges"/> applied; returns only on failure (throws).</summary>
+    public static void Restart(IReadOnlyDictionary<string, string> environmentChanges)
+    {
+        // /proc/self/cmdline is the argv this image was started with (dotnet host and dll included), NUL-terminated.
+        var argv = SplitAtNul(File.ReadAllBytes("/proc/self/cmdline"));
+        var environment = CurrentEnvironment();
+        foreach (var (name, value) in environmentChanges.Append(new(RestartMarker, "1")))
+        {
+            byte[] prefix = Encoding.UTF8.GetBytes(name + "=");
+            environment.RemoveAll(entry => entry.AsSpan().StartsWith(prefix));
+            environment.Add(Encoding.UTF8.GetBytes($"{name}={value}"));
+        }
+
+        // Exec the link's target, not /proc/self/exe itself: the kernel names the process after the path's last
+        // component, and ps would otherwise show every ForkServer process as "exe".
+        string executable = new FileInfo(SelfExecutable).LinkTarget ?? SelfExecutable;
+        using var nativeArgv = new NativeStringArray(argv);
+        using var nativeEnvironment = new NativeStringArray(environment);
+        fixed (byte* path = Encoding.UTF8.GetBytes(executable + "\0"))
+        {
+            SystemCalls.Execve(path, nativeArgv.Pointer, nativeEnvironment.Pointer);
+        }
+
+        throw new PosixException($"execve({executable}) to restart this program", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>True when SIGCHLD is ignored: then the kernel reaps children on its own and no exit status survives.</summary>
+    public static bool IsChildSignalIgnored()
+    {
+        SystemCalls.SignalAction current;
+        PosixException.ThrowIfFailed(SystemCalls.SigAction(SIGCHLD, null, &current), "sigaction to read the SIGCHLD disposition");
+        return current.Handler == IgnoreDisposition;
+    }
+
+    /// <summary>Sets SIGCHLD back to its default disposition (an ignored disposition would survive execve).</summary>
+    public static void SetChildSignalDefault()
+    {
+        SystemCalls.SignalAction defaultAction = default; // SIG_DFL, empty mask, no flags
+        PosixException.ThrowIfFailed(SystemCalls.SigAction(SIGCHLD, &defaultAction, null), "sigaction(SIGCHLD, SIG_DFL)");
+    }
+
+    private static List<byte[]> SplitAtNul(byte[] block)
+    {
+        var parts = new List<byte[]>();
+        for (int start = 0; start < block.Length;)
+        {
+            int end = Array.IndexOf(block, (byte)0, start);
+            end = end < 0 ? block.Length : end;
+            parts.Add(block[start..end]);
+            start = end + 1;
+        }
+
+        return parts;
+    }
+
+    // libc's environ as bytes, not Environment.GetEnvironmentVariables(): the native block is what the process
+    // really has, and its entries need not be valid UTF-8.
+    private static List<byte[]> CurrentEnvironment()
+    {
+        var entries = new List<byte[]>();
+        byte** environ = *(byte***)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "environ");
+        for (; *environ != null; environ++)
+        {
+            entries.Add(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(*environ).ToArray());
+        }
+
+        return entries;
+    }
+}
