@@ -1,0 +1,26 @@
+namespace ForkServer.Kernel.Wire;
+
+/// <summary>The one-byte messages a vassal sends its Emperor on the control socket (PROTOCOL.md §7.2).</summary>
+internal enum VassalReport : byte
+{
+    /// <summary>The master is initialised, before it forks workers ("spawned").</summary>
+    Ready = 1,
+
+    /// <summary>The vassal asks for its config blob again (only with a config pipe).</summary>
+    ConfigRequest = 2,
+
+    /// <summary>Worker 1 accepts requests.</summary>
+    Accepting = 5,
+
+    /// <summary>A worker completed its first request (each worker sends it once).</summary>
+    Loyal = 17,
+
+    /// <summary>The master went idle (<c>die-on-idle</c>): back to on-demand, or stop.</summary>
+    Idle = 22,
+
+    /// <summary>The master is alive (every <c>heartbeat</c> seconds).</summary>
+    Heartbeat = 26,
+
+    /// <summary>The master asks for reinforcements (broodlord).</summary>
+    Sos = 30,
+}
