@@ -4,8 +4,8 @@ using ForkServer.Kernel.Plugins;
 
 namespace ForkServer.Kernel.Hosting;
 
-/// <summary>The validated options of this process and the plugins they name.</summary>
-internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<IForkServerPlugin> Plugins)
+/// <summary>The validated options of this process, the plugins they name, and the directory it started in.</summary>
+internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<IForkServerPlugin> Plugins, string StartDirectory)
 {
     /// <summary>
     /// Reads the command line (and the ini files it names) twice: first with the kernel's options alone, to learn
@@ -31,6 +31,6 @@ internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<
         }
 
         var options = OptionValues.Load(args, workingDirectory, schema);
-        return new KernelConfiguration(options, plugins);
+        return new KernelConfiguration(options, plugins, workingDirectory);
     }
 }

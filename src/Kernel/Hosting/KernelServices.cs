@@ -13,6 +13,7 @@ internal static class KernelServices
     {
         var services = new ServiceCollection();
         services.AddSingleton(logging);
+        services.AddSingleton(configuration);
         services.AddSingleton(configuration.Options);
         services.AddSingleton(configuration.Plugins);
         services.AddSingleton(sp => VassalSettings.From(sp.GetRequiredService<IOptionValues>()));

@@ -67,6 +67,10 @@ internal sealed unsafe class ListeningSocket : IDisposable
         return new ListeningSocket(fd, SocketOptions.LocalEndpoint(fd));
     }
 
+    /// <summary>Clears close-on-exec so the socket survives this process's reload re-exec (no connection is refused meanwhile).</summary>
+    public void KeepAcrossExec()
+        => PosixException.ThrowIfFailed(fcntl(Fd, F_SETFD, 0), $"fcntl(F_SETFD, 0) on listening socket {Endpoint}");
+
     public void Dispose()
     {
         if (Fd >= 0)

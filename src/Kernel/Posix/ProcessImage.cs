@@ -17,19 +17,27 @@ internal static unsafe class ProcessImage
 
     /// <summary>
     /// True in an image started by <see cref="Restart"/>; the marker is removed from the environment on the first
-    /// call, natively, so that it never reaches .NET's environment snapshot or a child.
+    /// call, so that it never reaches a child.
     /// </summary>
-    public static bool ConsumeRestartMarker()
+    public static bool ConsumeRestartMarker() => ConsumeVariable(RestartMarker) is not null;
+
+    /// <summary>
+    /// Reads and removes an environment variable that was meant for this image only (set by <see cref="Restart"/>).
+    /// It is read and removed natively, so it never reaches .NET's environment snapshot or a child.
+    /// </summary>
+    public static string? ConsumeVariable(string name)
     {
-        fixed (byte* name = Encoding.UTF8.GetBytes(RestartMarker + "\0"))
+        fixed (byte* nativeName = Encoding.UTF8.GetBytes(name + "\0"))
         {
-            if (SystemCalls.GetEnv(name) == null)
+            byte* value = SystemCalls.GetEnv(nativeName);
+            if (value == null)
             {
-                return false;
+                return null;
             }
 
-            PosixException.ThrowIfFailed(SystemCalls.UnsetEnv(name), $"unsetenv({RestartMarker})");
-            return true;
+            string text = Marshal.PtrToStringUTF8((nint)value)!;
+            PosixException.ThrowIfFailed(SystemCalls.UnsetEnv(nativeName), $"unsetenv({name})");
+            return text;
         }
     }
 

@@ -1,3 +1,4 @@
+using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
@@ -40,8 +41,46 @@ internal sealed partial class VassalMaster
         }
     }
 
+    private void OnEmperorCommands()
+    {
+        var commands = _emperor!.ReadCommands(out bool lost);
+        foreach (var command in commands)
+        {
+            switch (command)
+            {
+                case EmperorCommand.Stop:
+                    StopBrutally("stop from the Emperor");
+                    break;
+                case EmperorCommand.GracefulStop:
+                    StopGracefully("graceful stop from the Emperor");
+                    break;
+                case EmperorCommand.Reload when !_stopping:
+                    _outcome = MasterOutcome.Reload;
+                    StopGracefully("reload from the Emperor");
+                    break;
+            }
+        }
+
+        if (lost)
+        {
+            // The fd stays readable at EOF: stop watching it or the loop spins.
+            _loop.Remove(_emperor.Fd);
+            _log.LogError("lost the connection with the Emperor");
+            if (!_stopping)
+            {
+                _outcome = MasterOutcome.EmperorLost;
+                StopGracefully("the Emperor is gone");
+            }
+        }
+    }
+
     private void StopGracefully(string reason)
     {
+        if (_stopping)
+        {
+            return;
+        }
+
         _log.LogInformation("graceful stop ({Reason}): waiting up to {Mercy} s for {Count} worker(s)", reason, _settings.WorkerMercy.TotalSeconds, _workers.Count);
         _stopping = true;
         foreach (var worker in _workers.Values)

@@ -26,7 +26,7 @@ internal sealed partial class VassalMaster
             {
                 close(readyRead);
                 ReleaseInChild();
-                return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging).Run();
+                return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging, _emperor).Run();
             });
         }
         catch (Exception e) when (e is PosixException or TimeoutException or IOException)
@@ -143,7 +143,7 @@ internal sealed partial class VassalMaster
     private int NextTimeoutMs()
     {
         long now = Environment.TickCount64;
-        long next = now + 1000;
+        long next = Math.Min(now + 1000, _nextHeartbeat);
         foreach (var (_, at) in _pendingRespawns)
         {
             next = Math.Min(next, at);

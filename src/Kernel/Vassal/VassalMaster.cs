@@ -1,6 +1,7 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Vassal;
@@ -12,7 +13,10 @@ namespace ForkServer.Kernel.Vassal;
 /// <remarks>
 /// Signals: SIGTERM or SIGINT stop gracefully (workers finish their requests, then the master exits 0; a second
 /// one stops brutally), SIGQUIT stops brutally, SIGHUP replaces every worker with a fresh one without refusing
-/// connections (the listening socket stays open), SIGUSR1 logs the workers.
+/// connections (the listening socket stays open), SIGUSR1 logs the workers. Under an Emperor the master also
+/// reports ready (byte 1) before forking workers and sends heartbeats, and obeys the Emperor's commands: stop
+/// (brutal), graceful stop, reload (graceful stop, then <see cref="MasterOutcome.Reload"/>); losing the Emperor
+/// stops it gracefully.
 /// </remarks>
 internal sealed partial class VassalMaster : IDisposable
 {
@@ -26,10 +30,14 @@ internal sealed partial class VassalMaster : IDisposable
     private readonly SignalFd _signals = ControlledSignals.CreateSignalFd();
     private readonly Dictionary<int, WorkerRecord> _workers = new();
     private readonly int _pid = ProcessCalls.GetPid();
+    private readonly EmperorLink? _emperor;
+    private long _nextHeartbeat = long.MaxValue;
     private bool _stopping;
+    private MasterOutcome _outcome = MasterOutcome.Stopped;
 
-    public VassalMaster(VassalSettings settings, ListeningSocket listener, IPreloadedApplication application, IOptionValues options, ILoggerFactory logging)
+    public VassalMaster(VassalSettings settings, ListeningSocket listener, IPreloadedApplication application, IOptionValues options, ILoggerFactory logging, EmperorLink? emperor)
     {
+        _emperor = emperor;
         _settings = settings;
         _listener = listener;
         _application = application;
@@ -38,12 +46,22 @@ internal sealed partial class VassalMaster : IDisposable
         _log = logging.CreateLogger("master");
     }
 
-    /// <summary>Forks the workers and supervises them until the vassal is stopped; returns the exit code.</summary>
-    public int Run()
+    /// <summary>Forks the workers and supervises them until the vassal is stopped; says what to do next.</summary>
+    public MasterOutcome Run()
     {
         _loop.Add(_signals.Fd, EventLoop.Readable, _ => OnSignals());
         _log.LogInformation("master {Pid} serving {Application} on http://{Address}:{Port} with {Processes} worker(s)",
             _pid, _application.Description, _listener.Address, _listener.Port, _settings.Processes);
+        if (_emperor is not null)
+        {
+            _loop.Add(_emperor.Fd, EventLoop.Readable, _ => OnEmperorCommands());
+            _emperor.Report(VassalReport.Ready);
+            if (_settings.Heartbeat > TimeSpan.Zero)
+            {
+                _nextHeartbeat = Environment.TickCount64;
+            }
+        }
+
         for (int slot = 1; slot <= _settings.Processes; slot++)
         {
             SpawnWorker(slot);
@@ -53,11 +71,12 @@ internal sealed partial class VassalMaster : IDisposable
         {
             _loop.RunOnce(NextTimeoutMs());
             EnforceDeadlines();
+            SendHeartbeat();
         }
 
         _application.Shutdown();
-        _log.LogInformation("master {Pid} stopped", _pid);
-        return 0;
+        _log.LogInformation("master {Pid} stopped ({Outcome})", _pid, _outcome.ToString());
+        return _outcome;
     }
 
     public void Dispose()
@@ -69,6 +88,15 @@ internal sealed partial class VassalMaster : IDisposable
 
         _signals.Dispose();
         _loop.Dispose();
+    }
+
+    private void SendHeartbeat()
+    {
+        if (Environment.TickCount64 >= _nextHeartbeat && !_stopping)
+        {
+            _emperor!.Report(VassalReport.Heartbeat);
+            _nextHeartbeat = Environment.TickCount64 + (long)_settings.Heartbeat.TotalMilliseconds;
+        }
     }
 
     /// <summary>

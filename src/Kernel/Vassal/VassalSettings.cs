@@ -12,7 +12,8 @@ internal sealed record VassalSettings(
     string? Gid,
     HttpLimits Limits,
     TimeSpan WorkerMercy,
-    TimeSpan WorkerReadyDeadline)
+    TimeSpan WorkerReadyDeadline,
+    TimeSpan Heartbeat)
 {
     /// <summary>Reads the settings; a missing or out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
     public static VassalSettings From(IOptionValues options)
@@ -35,14 +36,18 @@ internal sealed record VassalSettings(
             options.GetValue("gid"),
             limits,
             TimeSpan.FromSeconds(Positive(options, "worker-reload-mercy", 60, max: 86400)),
-            TimeSpan.FromSeconds(10));
+            TimeSpan.FromSeconds(10),
+            TimeSpan.FromSeconds(InRange(options, "heartbeat", 0, min: 0, max: 86400)));
     }
 
     private static long Positive(IOptionValues options, string name, long defaultValue, long max)
+        => InRange(options, name, defaultValue, min: 1, max);
+
+    private static long InRange(IOptionValues options, string name, long defaultValue, long min, long max)
     {
         long value = options.GetInteger(name, defaultValue);
-        return value >= 1 && value <= max
+        return value >= min && value <= max
             ? value
-            : throw new StartupException($"{options.DescribeSource(name)}: {name} must be between 1 and {max}, got {value}");
+            : throw new StartupException($"{options.DescribeSource(name)}: {name} must be between {min} and {max}, got {value}");
     }
 }

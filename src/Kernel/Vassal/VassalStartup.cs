@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
@@ -9,28 +10,61 @@ namespace ForkServer.Kernel.Vassal;
 /// Brings a vassal up in uWSGI's order: early load (already done while configuring), bind the HTTP socket,
 /// drop privileges, load the application (non-early), then hand over to the master.
 /// </summary>
-internal sealed class VassalStartup(VassalSettings settings, ApplicationLoader loader, IOptionValues options, ILoggerFactory logging)
+internal sealed class VassalStartup(
+    VassalSettings settings,
+    ApplicationLoader loader,
+    IOptionValues options,
+    ILoggerFactory logging,
+    KernelConfiguration configuration)
 {
     private readonly ILogger _log = logging.CreateLogger("vassal");
 
-    /// <summary>Starts the vassal and supervises it until it stops; returns the exit code.</summary>
+    /// <summary>Starts the vassal and supervises it until it stops; returns the exit code (or re-executes it on reload).</summary>
     public int Run()
     {
+        using var emperor = EmperorLink.FromEnvironment();
         loader.Load(LoadPhase.Early);
         using var listener = Bind();
         DropPrivileges();
         loader.Load(LoadPhase.Master);
         var application = loader.Require();
 
-        using var master = new VassalMaster(settings, listener, application, options, logging);
-        return master.Run();
+        MasterOutcome outcome;
+        using (var master = new VassalMaster(settings, listener, application, options, logging, emperor))
+        {
+            outcome = master.Run();
+        }
+
+        switch (outcome)
+        {
+            case MasterOutcome.Reload:
+                Reexecute(listener, emperor!);
+                return 1;
+            case MasterOutcome.EmperorLost:
+                return 1;
+            default:
+                return 0;
+        }
+    }
+
+    /// <summary>
+    /// A classic vassal reloads as uWSGI's does: the same pid runs the program again from the start, so the ini
+    /// is read anew; the HTTP socket and the Emperor link are handed over, so nothing is refused meanwhile.
+    /// </summary>
+    private void Reexecute(ListeningSocket listener, EmperorLink emperor)
+    {
+        _log.LogInformation("reloading: re-executing with the same arguments");
+        emperor.KeepAcrossExec();
+        var handOver = ListenerHandOver.Prepare(listener, settings.HttpSocket);
+        Directory.SetCurrentDirectory(configuration.StartDirectory);
+        ProcessImage.Restart(new Dictionary<string, string> { [handOver.Key] = handOver.Value });
     }
 
     private ListeningSocket Bind()
     {
         try
         {
-            return ListeningSocket.BindTcp(settings.HttpSocket, settings.ListenBacklog);
+            return ListenerHandOver.Take(settings.HttpSocket) ?? ListeningSocket.BindTcp(settings.HttpSocket, settings.ListenBacklog);
         }
         catch (Exception e) when (e is PosixException or FormatException or ArgumentException)
         {

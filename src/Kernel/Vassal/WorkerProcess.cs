@@ -1,6 +1,7 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
@@ -22,7 +23,8 @@ internal sealed class WorkerProcess(
     ListeningSocket listener,
     IPreloadedApplication application,
     IOptionValues options,
-    ILoggerFactory logging)
+    ILoggerFactory logging,
+    EmperorLink? emperor)
 {
     private readonly ILogger _log = logging.CreateLogger($"worker {slot}");
     private bool _stopping;
@@ -46,8 +48,22 @@ internal sealed class WorkerProcess(
         using var loop = new EventLoop();
         var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
+        if (emperor is not null)
+        {
+            // Each worker tells the Emperor once that it served a request ("loyal"), as uWSGI's workers do.
+            http.RequestCompleted = () =>
+            {
+                emperor.Report(VassalReport.Loyal);
+                http.RequestCompleted = null;
+            };
+        }
+
         http.Start();
         ReportReady();
+        if (slot == 1)
+        {
+            emperor?.Report(VassalReport.Accepting);
+        }
 
         while (!_stopping || !http.IsIdle)
         {

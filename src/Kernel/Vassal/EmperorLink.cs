@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Wire;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>
+/// The vassal's end of its Emperor's control socket (<c>UWSGI_EMPEROR_FD</c>): one-byte reports up, one-byte
+/// commands down (PROTOCOL.md §7). The master reads it; the master and its workers write to it (a one-byte
+/// write on a stream socket is atomic, so several processes can share it).
+/// </summary>
+internal sealed unsafe class EmperorLink : IDisposable
+{
+    /// <summary>The variable an Emperor sets to the fd number of the vassal's end.</summary>
+    public const string FdVariable = "UWSGI_EMPEROR_FD";
+
+    private EmperorLink(int fd)
+    {
+        Fd = fd;
+    }
+
+    public int Fd { get; private set; }
+
+    /// <summary>The link named by <c>UWSGI_EMPEROR_FD</c>, or null when this vassal has no Emperor.</summary>
+    /// <exception cref="StartupException">The variable does not name an open socket.</exception>
+    public static EmperorLink? FromEnvironment()
+    {
+        string? value = Environment.GetEnvironmentVariable(FdVariable);
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, out int fd) || fd < 0 || fcntl(fd, F_GETFD, 0) < 0)
+        {
+            throw new StartupException($"{FdVariable}={value} does not name an open file descriptor");
+        }
+
+        // Nothing this vassal runs (the app's own subprocesses) may inherit the Emperor's channel; a reload
+        // re-exec hands it on explicitly (see KeepAcrossExec).
+        PosixException.ThrowIfFailed(fcntl(fd, F_SETFD, FD_CLOEXEC), $"fcntl(F_SETFD, FD_CLOEXEC) on {FdVariable} {fd}");
+        return new EmperorLink(fd);
+    }
+
+    /// <summary>Sends one report; a failure (the Emperor is gone) is returned, not thrown.</summary>
+    public bool Report(VassalReport report)
+    {
+        byte value = (byte)report;
+        while (true)
+        {
+            long written = send(Fd, &value, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (written == 1)
+            {
+                return true;
+            }
+
+            if (written < 0 && Marshal.GetLastPInvokeError() == EINTR)
+            {
+                continue;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Reads the commands that arrived; <paramref name="lost"/> is true when the Emperor closed its end.</summary>
+    public IReadOnlyList<EmperorCommand> ReadCommands(out bool lost)
+    {
+        var commands = new List<EmperorCommand>();
+        byte* buffer = stackalloc byte[64];
+        while (true)
+        {
+            long n = recv(Fd, buffer, 64, MSG_DONTWAIT);
+            if (n > 0)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    commands.Add((EmperorCommand)buffer[i]);
+                }
+
+                continue;
+            }
+
+            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+            if (errno == EINTR)
+            {
+                continue;
+            }
+
+            lost = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+            return commands;
+        }
+    }
+
+    /// <summary>Clears close-on-exec so the link survives this process's reload re-exec.</summary>
+    public void KeepAcrossExec()
+        => PosixException.ThrowIfFailed(fcntl(Fd, F_SETFD, 0), $"fcntl(F_SETFD, 0) on the Emperor link {Fd}");
+
+    public void Dispose()
+    {
+        if (Fd >= 0)
+        {
+            close(Fd);
+            Fd = -1;
+        }
+    }
+}
