@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Emperor;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Logging;
@@ -36,16 +37,15 @@ internal static class Program
         {
             var configuration = KernelConfiguration.Load(args, Environment.CurrentDirectory);
             ApplyProcessOptions(configuration.Options);
-            foreach (string option in (string[])["emperor", "fork-server"])
+            if (configuration.Options.Contains("fork-server"))
             {
-                if (configuration.Options.Contains(option))
-                {
-                    throw new StartupException($"{configuration.Options.DescribeSource(option)}: {option} is not available in this version yet");
-                }
+                throw new StartupException($"{configuration.Options.DescribeSource("fork-server")}: fork-server is not available in this version yet");
             }
 
             using var services = KernelServices.Build(configuration, logging);
-            return services.GetRequiredService<VassalStartup>().Run();
+            return configuration.Options.Contains("emperor")
+                ? services.GetRequiredService<EmperorSupervisor>().Run()
+                : services.GetRequiredService<VassalStartup>().Run();
         }
         catch (Exception e) when (e is ConfigurationException or PluginLoadException or ApplicationLoadException or StartupException or ForkRefusedException)
         {

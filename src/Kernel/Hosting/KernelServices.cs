@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Emperor;
 using ForkServer.Kernel.Vassal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,7 @@ namespace ForkServer.Kernel.Hosting;
 /// <summary>Composes the services of one ForkServer process.</summary>
 internal static class KernelServices
 {
-    /// <summary>Registers the configuration, logging and the vassal runtime.</summary>
+    /// <summary>Registers the configuration, logging, the vassal runtime and the Emperor.</summary>
     public static ServiceProvider Build(KernelConfiguration configuration, ILoggerFactory logging)
     {
         var services = new ServiceCollection();
@@ -17,6 +18,8 @@ internal static class KernelServices
         services.AddSingleton(configuration.Options);
         services.AddSingleton(configuration.Plugins);
         services.AddSingleton(sp => VassalSettings.From(sp.GetRequiredService<IOptionValues>()));
+        services.AddSingleton(sp => EmperorSettings.From(sp.GetRequiredService<IOptionValues>()));
+        services.AddSingleton<EmperorSupervisor>();
         services.AddSingleton<ApplicationLoader>();
         services.AddSingleton<VassalStartup>();
 

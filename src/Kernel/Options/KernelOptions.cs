@@ -26,7 +26,18 @@ internal static class KernelOptions
         new("socket-timeout", OptionType.Integer, "Timeout of socket reads, writes and connects, in seconds"),
         new("heartbeat", OptionType.Integer, "Send the Emperor a heartbeat every this many seconds (0: never)"),
         new("fork-server", OptionType.Path, "After loading, serve fork requests from the Emperor on this unix socket"),
-        new("emperor", OptionType.Text, "Run an Emperor watching this vassal directory or monitor spec", Repeatable: true),
+        new("emperor", OptionType.Text, "Run an Emperor watching this vassal directory or glob (dir:// and glob:// accepted)", Repeatable: true),
+        new("emperor-freq", OptionType.Integer, "Seconds between the Emperor's safety rescans (inotify reports changes at once)"),
+        new("emperor-throttle", OptionType.Integer, "First respawn delay of a vassal that died before it was loyal, in ms (doubles each time)"),
+        new("emperor-max-throttle", OptionType.Integer, "Ceiling of that respawn delay, in ms"),
+        new("emperor-curse-tolerance", OptionType.Integer, "Seconds a cursed or stopped vassal may live before it gets SIGKILL"),
+        new("emperor-required-heartbeat", OptionType.Integer, "Seconds without a heartbeat after which a vassal that sends them is killed"),
+        new("emperor-ready-timeout", OptionType.Integer, "Seconds a vassal has to report ready after its start or reload before it is killed"),
+        new("emperor-no-blacklist", OptionType.Flag, "Respawn failing vassals without growing delays"),
+        new("emperor-graceful-shutdown", OptionType.Flag, "Stop vassals gracefully (byte 2) instead of brutally (byte 0)"),
+        new("emperor-stats", OptionType.Text, "Serve the Emperor's stats as JSON on host:port or a unix socket path"),
+        new("stats-http", OptionType.Flag, "Wrap the stats in an HTTP response"),
+        new("emperor-wrapper", OptionType.Path, "Binary run for classic vassals instead of forkserver itself (e.g. /usr/bin/uwsgi)"),
     ];
 
     /// <summary>Adds the kernel's options and the uWSGI aliases of them to <paramref name="schema"/>.</summary>
@@ -36,5 +47,6 @@ internal static class KernelOptions
         schema.AddAlias("plugin", "plugins");
         schema.AddAlias("plugin-dir", "plugins-dir");
         schema.AddAlias("workers", "processes");
+        schema.AddAlias("emperor-stats-server", "emperor-stats");
     }
 }

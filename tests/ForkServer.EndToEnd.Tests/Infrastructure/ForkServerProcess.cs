@@ -37,8 +37,12 @@ internal sealed partial class ForkServerProcess : IDisposable
 
     /// <summary>Starts <c>forkserver</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>.</summary>
     public static ForkServerProcess Start(string workingDirectory, params string[] args)
+        => StartProgram(RepositoryLayout.ForkServerBinary, workingDirectory, args);
+
+    /// <summary>Starts another program (uWSGI, for interoperability tests) the same way.</summary>
+    public static ForkServerProcess StartProgram(string executable, string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo(RepositoryLayout.ForkServerBinary)
+        var info = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardError = true,

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Emperor;
+
+internal sealed partial class EmperorSupervisor
+{
+    private void OnSignals()
+    {
+        while (_signals.TryRead(out int signal, out int sender))
+        {
+            if (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT)
+            {
+                StopAll($"signal {signal} from pid {sender}");
+            }
+            else if (signal == SIGHUP)
+            {
+                ReloadAll();
+            }
+            else if (signal == SIGUSR1)
+            {
+                foreach (var vassal in _vassals.Values.OrderBy(v => v.Name, StringComparer.Ordinal))
+                {
+                    var p = vassal.Process;
+                    _log.LogInformation("vassal {Name}: pid {VassalPid}, ready {Ready}, accepting {Accepting}, loyal {Loyal}, reloads {Reloads}",
+                        vassal.Name, p?.Pid ?? -1, p?.Ready ?? false, p?.Accepting ?? false, p?.Loyal ?? false, vassal.Reloads);
+                }
+            }
+
+            // SIGCHLD needs nothing: every vassal's pidfd reports its exit.
+        }
+    }
+
+    /// <summary>Stops every vassal; those still alive after <c>reload-mercy</c> are killed. A second signal kills at once.</summary>
+    private void StopAll(string reason)
+    {
+        if (_stopping)
+        {
+            _log.LogWarning("second stop ({Reason}): killing every vassal now", reason);
+            _killAllAt = Environment.TickCount64;
+            return;
+        }
+
+        _stopping = true;
+        _killAllAt = Environment.TickCount64 + (long)_settings.ReloadMercy.TotalMilliseconds;
+        _log.LogInformation("stopping {Count} vassal(s) ({Reason})", _vassals.Values.Count(v => v.Process is not null), reason);
+        foreach (var vassal in _vassals.Values.ToList())
+        {
+            vassal.IsLeaving = true;
+            vassal.SpawnAt = null;
+            if (vassal.Process is { } process)
+            {
+                Stop(vassal, process);
+            }
+            else
+            {
+                _vassals.Remove(vassal.Name);
+            }
+        }
+    }
+
+    private void ReloadAll()
+    {
+        foreach (var vassal in _vassals.Values)
+        {
+            if (vassal.Process is { } process)
+            {
+                SendReload(vassal, process, "SIGHUP");
+            }
+        }
+    }
+}
