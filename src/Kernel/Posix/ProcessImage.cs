@@ -46,13 +46,9 @@ internal static unsafe class ProcessImage
     {
         // /proc/self/cmdline is the argv this image was started with (dotnet host and dll included), NUL-terminated.
         var argv = SplitAtNul(File.ReadAllBytes("/proc/self/cmdline"));
-        var environment = CurrentEnvironment();
-        foreach (var (name, value) in environmentChanges.Append(new(RestartMarker, "1")))
-        {
-            byte[] prefix = Encoding.UTF8.GetBytes(name + "=");
-            environment.RemoveAll(entry => entry.AsSpan().StartsWith(prefix));
-            environment.Add(Encoding.UTF8.GetBytes($"{name}={value}"));
-        }
+        var changes = environmentChanges.ToDictionary(change => change.Key, string? (change) => change.Value);
+        changes[RestartMarker] = "1";
+        var environment = SpawnEnvironment.Build(changes);
 
         // Exec the link's target, not /proc/self/exe itself: the kernel names the process after the path's last
         // component, and ps would otherwise show every ForkServer process as "exe".
@@ -94,19 +90,5 @@ internal static unsafe class ProcessImage
         }
 
         return parts;
-    }
-
-    // libc's environ as bytes, not Environment.GetEnvironmentVariables(): the native block is what the process
-    // really has, and its entries need not be valid UTF-8.
-    private static List<byte[]> CurrentEnvironment()
-    {
-        var entries = new List<byte[]>();
-        byte** environ = *(byte***)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "environ");
-        for (; *environ != null; environ++)
-        {
-            entries.Add(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(*environ).ToArray());
-        }
-
-        return entries;
     }
 }
