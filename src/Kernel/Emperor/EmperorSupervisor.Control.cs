@@ -22,7 +22,7 @@ internal sealed partial class EmperorSupervisor
         if (n < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno is EAGAIN or EINTR)
+            if (errno == EAGAIN || errno == EINTR)
             {
                 return;
             }

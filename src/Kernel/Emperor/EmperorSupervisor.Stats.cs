@@ -58,8 +58,8 @@ internal sealed partial class EmperorSupervisor
             Monitor: vassal.Monitor,
             Attrs: [],
             Respawns: vassal.Reloads,
-            Rss: memory.Rss,
-            Pss: memory.Pss,
+            Rss: memory.RssBytes,
+            Pss: memory.PssBytes,
             WorkerPids: process is null ? [] : ProcessMemory.ChildPids(pid));
     }
 }
