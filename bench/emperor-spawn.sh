@@ -10,8 +10,7 @@ n=${1:-100}
 with_uwsgi=${2:-uwsgi}
 app=$PWD/samples/hello/hello.psgi
 bash scripts/install-deps.sh >/dev/null
-dotnet build -c Release -v quiet -nologo src/Kernel/ForkServer.Kernel.csproj >/dev/null
-dotnet build -c Release -v quiet -nologo src/Plugins/Psgi/ForkServer.Plugins.Psgi.csproj >/dev/null
+bash scripts/build-release.sh
 work=$(mktemp -d)
 emperor_pid=""
 stop_emperor() { [ -n "$emperor_pid" ] && kill -INT "$emperor_pid" 2>/dev/null && timeout 60 tail --pid="$emperor_pid" -f /dev/null || true; emperor_pid=""; }

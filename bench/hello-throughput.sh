@@ -7,8 +7,7 @@ cd "$(dirname "$0")/.."
 duration=${1:-10}
 app=$PWD/samples/hello/hello.psgi
 bash scripts/install-deps.sh >/dev/null
-dotnet build -c Release -v quiet -nologo src/Kernel/ForkServer.Kernel.csproj >/dev/null
-dotnet build -c Release -v quiet -nologo src/Plugins/Psgi/ForkServer.Plugins.Psgi.csproj >/dev/null
+bash scripts/build-release.sh
 
 pids=()
 # uWSGI takes SIGTERM as "reload": SIGINT stops all three.

@@ -78,7 +78,6 @@ internal static class Program
     private static void WriteLine(string text)
     {
         // Not Console: see StandardErrorSink for why the kernel never touches it.
-        using var stdout = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
-        stdout.Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        new DescriptorWriteStream(1).Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
     }
 }

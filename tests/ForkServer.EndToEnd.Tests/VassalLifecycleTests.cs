@@ -186,4 +186,31 @@ public sealed class VassalLifecycleTests : IDisposable
         Assert.Contains("slow request started", File.ReadAllText(log));
         Assert.DoesNotContain("worker(s) accepting", server.Output);
     }
+
+    [Fact]
+    public async Task Output_redirected_to_a_plain_file_keeps_every_line_of_every_process()
+    {
+        string log = Path.Combine(_dir.Path, "redirected.log");
+        string ini = _dir.Write("app.ini", $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\nprocesses = 2\npsgi = {RepositoryLayout.App("info.psgi")}\n");
+        using var server = ForkServerProcess.StartProgram("/bin/sh", _dir.Path, "-c", $"exec '{RepositoryLayout.ForkServerBinary}' --ini '{ini}' > '{log}' 2>&1");
+        using var watcher = new FileSystemWatcher(_dir.Path, "redirected.log") { EnableRaisingEvents = true };
+        var deadline = DateTime.UtcNow + ForkServerProcess.DefaultTimeout;
+        while (!(File.Exists(log) && File.ReadAllText(log).Contains("worker(s) accepting")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the log never said the workers accept");
+            watcher.WaitForChanged(WatcherChangeTypes.All, 500);
+        }
+
+        int port = int.Parse(ForkServerProcess.ServingLine().Match(File.ReadAllText(log)).Groups["port"].Value);
+        using var client = Http.Client(port);
+        await Http.GetFresh(client, "slow?ms=1");
+        server.Signal(ProcessTree.SIGTERM);
+        Assert.Equal(0, server.WaitForExit());
+
+        // A process writing at its own idea of the file position would overwrite the others' lines.
+        var lines = File.ReadAllLines(log);
+        Assert.Contains(lines, l => l == "slow request started");
+        Assert.Equal(2, lines.Count(l => l.Contains("] master: spawned worker")));
+        Assert.All(lines, l => Assert.Matches(@"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[\w{3}\] \[pid \d+\] |slow request started$)", l));
+    }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Win32.SafeHandles;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
@@ -19,8 +18,8 @@ internal sealed class StandardErrorSink : ILogEventSink, IDisposable
     public StandardErrorSink(ITextFormatter formatter)
     {
         _formatter = formatter;
-        var stream = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        _writer = new StreamWriter(stream) { AutoFlush = false };
+        // A buffer larger than any line: the whole event leaves in one write(2) at Flush.
+        _writer = new StreamWriter(new DescriptorWriteStream(2), bufferSize: 16 * 1024) { AutoFlush = false };
     }
 
     public void Emit(LogEvent logEvent)
