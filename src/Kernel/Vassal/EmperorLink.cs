@@ -40,6 +40,11 @@ internal sealed unsafe class EmperorLink : IDisposable
         // Nothing this vassal runs (the app's own subprocesses) may inherit the Emperor's channel; a reload
         // re-exec hands it on explicitly (see KeepAcrossExec).
         PosixException.ThrowIfFailed(fcntl(fd, F_SETFD, FD_CLOEXEC), $"fcntl(F_SETFD, FD_CLOEXEC) on {FdVariable} {fd}");
+
+        // What uWSGI's Emperor sets in its child before exec, which posix_spawn cannot: if the Emperor dies, the
+        // vassal gets SIGTERM (a graceful stop) even before it notices the closed control socket. It survives
+        // the reload re-exec. The Emperor is this process's parent here: it spawned it.
+        ProcessCalls.SetParentDeathSignal(SIGTERM);
         return new EmperorLink(fd);
     }
 
