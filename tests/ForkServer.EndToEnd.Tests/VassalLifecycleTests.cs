@@ -170,15 +170,7 @@ public sealed class VassalLifecycleTests : IDisposable
             logto = {log}
             """);
         using var server = ForkServerProcess.Start(_dir.Path, "--ini", ini);
-        var deadline = DateTime.UtcNow + ForkServerProcess.DefaultTimeout;
-        using var watcher = new FileSystemWatcher(_dir.Path, "vassal.log") { EnableRaisingEvents = true };
-        while (!(File.Exists(log) && File.ReadAllText(log).Contains("worker(s) accepting")))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the log file never said the workers accept");
-            watcher.WaitForChanged(WatcherChangeTypes.All, 500);
-        }
-
-        int port = int.Parse(ForkServerProcess.ServingLine().Match(File.ReadAllText(log)).Groups["port"].Value);
+        int port = PortOnceServing(log);
         using var client = Http.Client(port);
         await Http.GetFresh(client, "slow?ms=1");
         server.Signal(ProcessTree.SIGTERM);
@@ -193,15 +185,7 @@ public sealed class VassalLifecycleTests : IDisposable
         string log = Path.Combine(_dir.Path, "redirected.log");
         string ini = _dir.Write("app.ini", $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\nprocesses = 2\npsgi = {RepositoryLayout.App("info.psgi")}\n");
         using var server = ForkServerProcess.StartProgram("/bin/sh", _dir.Path, "-c", $"exec '{RepositoryLayout.ForkServerBinary}' --ini '{ini}' > '{log}' 2>&1");
-        using var watcher = new FileSystemWatcher(_dir.Path, "redirected.log") { EnableRaisingEvents = true };
-        var deadline = DateTime.UtcNow + ForkServerProcess.DefaultTimeout;
-        while (!(File.Exists(log) && File.ReadAllText(log).Contains("worker(s) accepting")))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the log never said the workers accept");
-            watcher.WaitForChanged(WatcherChangeTypes.All, 500);
-        }
-
-        int port = int.Parse(ForkServerProcess.ServingLine().Match(File.ReadAllText(log)).Groups["port"].Value);
+        int port = PortOnceServing(log);
         using var client = Http.Client(port);
         await Http.GetFresh(client, "slow?ms=1");
         server.Signal(ProcessTree.SIGTERM);
@@ -212,5 +196,19 @@ public sealed class VassalLifecycleTests : IDisposable
         Assert.Contains(lines, l => l == "slow request started");
         Assert.Equal(2, lines.Count(l => l.Contains("] master: spawned worker")));
         Assert.All(lines, l => Assert.Matches(@"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[\w{3}\] \[pid \d+\] |slow request started$)", l));
+    }
+
+    /// <summary>Waits (bounded, woken by file changes) until <paramref name="log"/> says every worker accepts; returns the port it names.</summary>
+    private static int PortOnceServing(string log)
+    {
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(log)!, Path.GetFileName(log)) { EnableRaisingEvents = true };
+        var deadline = DateTime.UtcNow + ForkServerProcess.DefaultTimeout;
+        while (!(File.Exists(log) && File.ReadAllText(log).Contains("worker(s) accepting")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{log} never said the workers accept");
+            watcher.WaitForChanged(WatcherChangeTypes.All, 500);
+        }
+
+        return int.Parse(ForkServerProcess.ServingLine().Match(File.ReadAllText(log)).Groups["port"].Value);
     }
 }

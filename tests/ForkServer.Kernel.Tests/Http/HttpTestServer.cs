@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
-using ForkServer.Kernel.Posix;
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Tests.Support;
 
 namespace ForkServer.Kernel.Tests.Http;
 
@@ -10,28 +8,22 @@ namespace ForkServer.Kernel.Tests.Http;
 /// Runs an <see cref="HttpServerLoop"/> on a dedicated thread the way a worker does, with an eventfd in the
 /// same loop through which tests run code on that thread (and stop it).
 /// </summary>
-internal sealed unsafe class HttpTestServer : IDisposable
+internal sealed class HttpTestServer : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Timeout = EventLoopThread.Timeout;
 
-    private readonly EventLoop _loop = new();
-    private readonly int _wakeFd;
-    private readonly ConcurrentQueue<Action> _posted = new();
-    private readonly Thread _thread;
-    private bool _stopping;
+    private readonly EventLoopThread _thread;
     private int _requestsCompleted;
 
     public HttpTestServer(Action<IRequest, IResponse> handle, HttpLimits? limits = null)
     {
+        _thread = new EventLoopThread("http-test-worker", afterEachTurn: () => Http!.ExpireIdleConnections(), onStop: () => Http!.CloseAll());
         Listener = ListeningSocket.BindTcp("127.0.0.1:0", 128);
-        Http = new HttpServerLoop(_loop, Listener, new DelegateRequestHandler(handle), limits ?? new HttpLimits(), Logger)
+        Http = new HttpServerLoop(_thread.Loop, Listener, new DelegateRequestHandler(handle), limits ?? new HttpLimits(), Logger)
         {
             RequestCompleted = () => Interlocked.Increment(ref _requestsCompleted),
         };
-        _wakeFd = PosixException.ThrowIfFailed(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
-        _loop.Add(_wakeFd, EventLoop.Readable, OnWake);
         Http.Start();
-        _thread = new Thread(Run) { IsBackground = true, Name = "http-test-worker" };
         _thread.Start();
     }
 
@@ -48,22 +40,7 @@ internal sealed unsafe class HttpTestServer : IDisposable
     public int RequestsCompleted => Volatile.Read(ref _requestsCompleted);
 
     /// <summary>Runs <paramref name="action"/> on the server thread and waits for its result.</summary>
-    public T OnLoop<T>(Func<T> action)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
-            {
-                done.SetResult(action());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        });
-        return done.Task.WaitAsync(Timeout).GetAwaiter().GetResult();
-    }
+    public T OnLoop<T>(Func<T> action) => _thread.Invoke(action);
 
     public RawHttpClient ConnectRaw() => new(Port);
 
@@ -79,43 +56,8 @@ internal sealed unsafe class HttpTestServer : IDisposable
 
     public void Dispose()
     {
-        Post(() => _stopping = true);
-        bool stopped = _thread.Join(Timeout);
-        if (stopped)
-        {
-            _loop.Dispose();
-        }
-
+        bool stopped = _thread.Stop();
         Listener.Dispose();
-        close(_wakeFd);
         Assert.True(stopped, "the server thread did not stop");
-    }
-
-    private void Post(Action action)
-    {
-        _posted.Enqueue(action);
-        ulong one = 1;
-        PosixException.ThrowIfFailed((long)write(_wakeFd, &one, sizeof(ulong)), "write eventfd");
-    }
-
-    private void OnWake(int events)
-    {
-        ulong count;
-        read(_wakeFd, &count, sizeof(ulong));
-        while (_posted.TryDequeue(out var action))
-        {
-            action();
-        }
-    }
-
-    private void Run()
-    {
-        while (!_stopping)
-        {
-            _loop.RunOnce(1000);
-            Http.ExpireIdleConnections();
-        }
-
-        Http.CloseAll();
     }
 }

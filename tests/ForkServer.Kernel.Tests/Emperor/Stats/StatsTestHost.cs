@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using ForkServer.Kernel.Emperor.Stats;
-using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Tests.Http;
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Tests.Support;
 
 namespace ForkServer.Kernel.Tests.Emperor.Stats;
 
@@ -11,23 +9,16 @@ namespace ForkServer.Kernel.Tests.Emperor.Stats;
 /// Runs an <see cref="EmperorStatsServer"/> in an <see cref="EventLoop"/> on its own thread, as the Emperor
 /// would, with an eventfd through which tests run code on that thread (and stop it).
 /// </summary>
-internal sealed unsafe class StatsTestHost : IDisposable
+internal sealed class StatsTestHost : IDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Timeout = EventLoopThread.Timeout;
 
-    private readonly EventLoop _loop = new();
-    private readonly int _wakeFd;
-    private readonly ConcurrentQueue<Action> _posted = new();
-    private readonly Thread _thread;
-    private bool _stopping;
+    private readonly EventLoopThread _thread = new("stats-test-emperor");
 
     public StatsTestHost(string address, bool statsHttp, Func<EmperorStatsSnapshot>? snapshot = null)
     {
-        Server = new EmperorStatsServer(_loop, address, statsHttp, snapshot ?? StatsSamples.TwoVassalsOneBlacklisted, Logger);
+        Server = new EmperorStatsServer(_thread.Loop, address, statsHttp, snapshot ?? StatsSamples.TwoVassalsOneBlacklisted, Logger);
         Server.Start();
-        _wakeFd = PosixException.ThrowIfFailed(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
-        _loop.Add(_wakeFd, EventLoop.Readable, OnWake);
-        _thread = new Thread(Run) { IsBackground = true, Name = "stats-test-emperor" };
         _thread.Start();
     }
 
@@ -56,59 +47,16 @@ internal sealed unsafe class StatsTestHost : IDisposable
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop thread and waits for its result.</summary>
-    public T OnLoop<T>(Func<T> action)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
-            {
-                done.SetResult(action());
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        });
-        return done.Task.WaitAsync(Timeout).GetAwaiter().GetResult();
-    }
+    public T OnLoop<T>(Func<T> action) => _thread.Invoke(action);
 
     public void Dispose()
     {
-        Post(() => _stopping = true);
-        bool stopped = _thread.Join(Timeout);
+        bool stopped = _thread.Stop();
         if (stopped)
         {
             Server.Dispose();
-            _loop.Dispose();
         }
 
-        close(_wakeFd);
         Assert.True(stopped, "the loop thread did not stop");
-    }
-
-    private void Post(Action action)
-    {
-        _posted.Enqueue(action);
-        ulong one = 1;
-        PosixException.ThrowIfFailed((long)write(_wakeFd, &one, sizeof(ulong)), "write eventfd");
-    }
-
-    private void OnWake(int events)
-    {
-        ulong count;
-        read(_wakeFd, &count, sizeof(ulong));
-        while (_posted.TryDequeue(out var action))
-        {
-            action();
-        }
-    }
-
-    private void Run()
-    {
-        while (!_stopping)
-        {
-            _loop.RunOnce(-1);
-        }
     }
 }
