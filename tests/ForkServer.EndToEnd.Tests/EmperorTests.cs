@@ -169,4 +169,23 @@ public sealed class EmperorTests : IDisposable
         using var stats = EmperorStatsClient.Read(emperor.StatsSocket);
         Assert.NotNull(EmperorStatsClient.Vassal(stats, "flood.ini"));
     }
+
+    [Fact]
+    public void A_vassal_and_its_workers_hold_no_descriptor_of_the_emperor()
+    {
+        _emperor.DropVassal("one.ini", "hello.psgi", "processes = 2");
+        _emperor.DropVassal("two.ini", "hello.psgi");
+        int pid = _emperor.WaitAccepting("one.ini");
+        _emperor.WaitAccepting("two.ini");
+
+        foreach (int process in ProcessTree.ChildrenOf(pid).Prepend(pid))
+        {
+            var targets = Directory.GetFiles($"/proc/{process}/fd").Select(fd => new FileInfo(fd).LinkTarget ?? "").ToList();
+
+            // Its own: the HTTP listener and its end of the control socket. Not the Emperor's inotify, stats
+            // socket, signalfd or epoll, nor another vassal's control socket.
+            Assert.Equal(2, targets.Count(t => t.StartsWith("socket:", StringComparison.Ordinal)));
+            Assert.DoesNotContain(targets, t => t.Contains("inotify", StringComparison.Ordinal));
+        }
+    }
 }
