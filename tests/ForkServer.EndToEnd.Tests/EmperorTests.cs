@@ -188,4 +188,38 @@ public sealed class EmperorTests : IDisposable
             Assert.DoesNotContain(targets, t => t.Contains("inotify", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void Sighup_reloads_every_vassal_in_place()
+    {
+        _emperor.DropVassal("one.ini", "hello.psgi");
+        _emperor.DropVassal("two.ini", "hello.psgi");
+        int one = _emperor.WaitAccepting("one.ini");
+        int two = _emperor.WaitAccepting("two.ini");
+
+        _emperor.Server.Signal(ProcessTree.SIGHUP);
+
+        Assert.Equal(one, _emperor.WaitAccepting("one.ini", occurrence: 1));
+        Assert.Equal(two, _emperor.WaitAccepting("two.ini", occurrence: 1));
+        Assert.Equal(2, Regex.Matches(_emperor.Server.Output, "reloading vassal .*: SIGHUP").Count);
+    }
+
+    [Fact]
+    public void A_vassal_whose_heartbeats_stop_is_killed()
+    {
+        using var emperor = new EmperorHarness("--emperor-required-heartbeat", "2");
+        emperor.DropVassal("beat.ini", "hello.psgi", "heartbeat = 1");
+        int pid = emperor.WaitAccepting("beat.ini");
+
+        ProcessTree.Signal(pid, 19); // SIGSTOP: alive, but silent
+        try
+        {
+            emperor.Server.WaitForLine(new Regex($"killing vassal beat.ini \\(pid {pid}\\): no heartbeat for 2 s"));
+            Assert.True(ProcessTree.WaitUntilGone(pid, TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            ProcessTree.Signal(pid, 18); // SIGCONT, should the assertion fail
+        }
+    }
 }
