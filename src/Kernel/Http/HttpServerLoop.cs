@@ -148,30 +148,20 @@ internal sealed partial class HttpServerLoop
         for (int i = 0; i < MaxAcceptsPerWakeup && _listening; i++)
         {
             sockaddr_storage peer;
-            socklen_t length = (socklen_t)sizeof(sockaddr_storage);
-            int fd = accept4(_listener.Fd, (sockaddr*)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0)
+            switch (SocketAccept.Next(_listener.Fd, &peer, out int fd, out int errno))
             {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EAGAIN)
-                {
-                    // Another worker took it, or the queue is empty.
+                case AcceptOutcome.Empty:
                     return;
-                }
-
-                if (errno == EINTR || errno == ECONNABORTED)
-                {
-                    continue;
-                }
-
-                // EMFILE and the like would wake this level-triggered fd forever: rest until the next sweep.
-                Log.AcceptFailed(Logger, _listener.Endpoint, errno, Marshal.GetPInvokeErrorMessage(errno));
-                Unlisten();
-                _acceptPaused = true;
-                return;
+                case AcceptOutcome.Failed:
+                    // Rest until the next sweep rather than spin on a listener that stays readable.
+                    Log.AcceptFailed(Logger, _listener.Endpoint, errno, Marshal.GetPInvokeErrorMessage(errno));
+                    Unlisten();
+                    _acceptPaused = true;
+                    return;
+                default:
+                    Adopt(fd, SocketEndpoint.Read(&peer));
+                    break;
             }
-
-            Adopt(fd, SocketEndpoint.Read(&peer));
         }
     }
 

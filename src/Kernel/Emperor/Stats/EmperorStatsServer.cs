@@ -123,21 +123,15 @@ internal sealed partial class EmperorStatsServer : IDisposable
     {
         for (int i = 0; i < MaxAcceptsPerWakeup; i++)
         {
-            int fd = accept4(_listener!.Fd, null, null, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd < 0)
+            var outcome = SocketAccept.Next(_listener!.Fd, null, out int fd, out int errno);
+            if (outcome == AcceptOutcome.Empty)
             {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EAGAIN)
-                {
-                    return;
-                }
+                return;
+            }
 
-                if (errno == EINTR || errno == ECONNABORTED)
-                {
-                    continue;
-                }
-
-                // EMFILE and the like would wake this level-triggered fd forever: rest until the next tick.
+            if (outcome == AcceptOutcome.Failed)
+            {
+                // Rest until the next tick rather than spin on a listener that stays readable.
                 Log.AcceptFailed(Logger, Address, errno, Marshal.GetPInvokeErrorMessage(errno));
                 Loop.Remove(_listener.Fd);
                 _acceptPaused = true;
