@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Adoption;
 using ForkServer.Kernel.Emperor;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
@@ -37,14 +38,14 @@ internal static class Program
         {
             var configuration = KernelConfiguration.Load(args, Environment.CurrentDirectory);
             ApplyProcessOptions(configuration.Options);
-            if (configuration.Options.Contains("fork-server"))
+            using var services = KernelServices.Build(configuration, logging, VassalLaunch.Classic());
+            if (configuration.Options.Contains("emperor"))
             {
-                throw new StartupException($"{configuration.Options.DescribeSource("fork-server")}: fork-server is not available in this version yet");
+                return services.GetRequiredService<EmperorSupervisor>().Run();
             }
 
-            using var services = KernelServices.Build(configuration, logging);
-            return configuration.Options.Contains("emperor")
-                ? services.GetRequiredService<EmperorSupervisor>().Run()
+            return configuration.Options.Contains("fork-server")
+                ? services.GetRequiredService<ForkServerBase>().Run()
                 : services.GetRequiredService<VassalStartup>().Run();
         }
         catch (Exception e) when (e is ConfigurationException or PluginLoadException or ApplicationLoadException or StartupException or ForkRefusedException)

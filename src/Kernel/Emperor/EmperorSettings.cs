@@ -17,7 +17,10 @@ internal sealed record EmperorSettings(
     bool GracefulShutdown,
     string? StatsAddress,
     bool StatsHttp,
-    string? Wrapper)
+    string? Wrapper,
+    string? ForkServer,
+    IReadOnlySet<string> ForkBases,
+    TimeSpan SocketTimeout)
 {
     /// <summary>Reads the settings; an out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
     public static EmperorSettings From(IOptionValues options) => new(
@@ -33,7 +36,10 @@ internal sealed record EmperorSettings(
         options.GetFlag("emperor-graceful-shutdown"),
         options.GetValue("emperor-stats"),
         options.GetFlag("stats-http"),
-        options.GetValue("emperor-wrapper"));
+        options.GetValue("emperor-wrapper"),
+        options.GetValue("emperor-use-fork-server"),
+        options.GetValues("vassal-fork-base").ToHashSet(StringComparer.Ordinal),
+        Seconds(options, "socket-timeout", 4));
 
     private static TimeSpan Seconds(IOptionValues options, string name, long defaultValue)
         => TimeSpan.FromSeconds(Positive(options, name, defaultValue));

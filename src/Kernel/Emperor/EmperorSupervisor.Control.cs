@@ -70,6 +70,13 @@ internal sealed partial class EmperorSupervisor
                 process.LastReady = now;
                 process.AwaitingReadySince = null;
                 _log.LogInformation("vassal {Name} (pid {VassalPid}) is ready", vassal.Name, process.Pid);
+                if (_settings.ForkBases.Contains(vassal.Name))
+                {
+                    // A base is ready once its fork-server socket listens: the adoptions that waited can go now.
+                    _blacklist.Forgive(vassal.Name);
+                    ServeAdoptions(Environment.TickCount64);
+                }
+
                 break;
             case VassalReport.Accepting:
                 process.Accepting = true;

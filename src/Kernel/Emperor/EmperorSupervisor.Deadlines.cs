@@ -37,5 +37,7 @@ internal sealed partial class EmperorSupervisor
                 Spawn(vassal);
             }
         }
+
+        ServeAdoptions(now);
     }
 }

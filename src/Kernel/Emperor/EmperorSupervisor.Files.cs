@@ -68,6 +68,7 @@ internal sealed partial class EmperorSupervisor
         vassal.Reloads++;
         process.Ready = process.Accepting = false;
         process.AwaitingReadySince = Environment.TickCount64;
+        process.ReloadSent = true;
         Send(vassal, process, EmperorCommand.Reload);
     }
 
@@ -78,14 +79,17 @@ internal sealed partial class EmperorSupervisor
         vassal.IsLeaving = true;
         vassal.RespawnWhenGone = false;
         vassal.SpawnAt = null;
+        vassal.AwaitingForkServer = false;
         if (vassal.Process is { } process)
         {
             _log.LogInformation("stopping vassal {Name} (pid {VassalPid}): its file is gone", vassal.Name, process.Pid);
             Stop(vassal, process);
         }
-        else
+        else if (vassal.Adoption is null)
         {
             _vassals.Remove(vassal.Name);
         }
+
+        // An adoption in flight still yields a process: Watch stops it at once.
     }
 }

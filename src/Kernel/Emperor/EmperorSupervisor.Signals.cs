@@ -52,7 +52,7 @@ internal sealed partial class EmperorSupervisor
             {
                 Stop(vassal, process);
             }
-            else
+            else if (vassal.Adoption is null)
             {
                 _vassals.Remove(vassal.Name);
             }

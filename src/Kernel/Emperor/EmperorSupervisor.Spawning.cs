@@ -5,10 +5,19 @@ namespace ForkServer.Kernel.Emperor;
 
 internal sealed partial class EmperorSupervisor
 {
-    /// <summary>Starts the vassal's process (classic: posix_spawn of the vassal binary with the control socket).</summary>
+    /// <summary>
+    /// Starts the vassal's process: adopted through the fork server when one is configured and the vassal is not
+    /// a base, otherwise classic (posix_spawn of the vassal binary with the control socket).
+    /// </summary>
     private void Spawn(VassalInstance vassal)
     {
         vassal.SpawnAt = null;
+        if (_settings.ForkServer is not null && !_settings.ForkBases.Contains(vassal.Name))
+        {
+            RequestAdoption(vassal);
+            return;
+        }
+
         var control = ControlSocketPair.Create();
         int pid;
         try
@@ -25,7 +34,12 @@ internal sealed partial class EmperorSupervisor
         }
 
         control.CloseVassalEnd();
-        var process = new VassalProcess(pid, ProcessHandle.Open(pid), control);
+        Watch(vassal, new VassalProcess(pid, ProcessHandle.Open(pid), control, adopted: false));
+    }
+
+    /// <summary>Starts watching a vassal's new process: its exit (pidfd) and its reports (control socket).</summary>
+    private void Watch(VassalInstance vassal, VassalProcess process)
+    {
         vassal.Process = process;
         vassal.LastRun = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (vassal.FirstRun == 0)
@@ -35,7 +49,12 @@ internal sealed partial class EmperorSupervisor
 
         _loop.Add(process.Handle.Fd, EventLoop.Readable, _ => OnExited(vassal, process));
         _loop.Add(process.ControlFd, EventLoop.Readable, _ => OnControl(vassal, process));
-        _log.LogInformation("spawned vassal {Name} (pid {VassalPid})", vassal.Name, pid);
+        _log.LogInformation("{How} vassal {Name} (pid {VassalPid})", process.Adopted ? "adopted" : "spawned", vassal.Name, process.Pid);
+        if (vassal.IsLeaving)
+        {
+            // Its file went away (or the Emperor began stopping) while the adoption was in flight.
+            Stop(vassal, process);
+        }
     }
 
     private void OnExited(VassalInstance vassal, VassalProcess process)
@@ -64,6 +83,12 @@ internal sealed partial class EmperorSupervisor
             _log.LogInformation("vassal {Name} (pid {VassalPid}) ended: {Status}", vassal.Name, process.Pid, status);
             _vassals.Remove(vassal.Name);
         }
+        else if (process.Adopted && process.ReloadSent)
+        {
+            // An adopted vassal reloads by exiting (it cannot re-execute without losing the preloaded app).
+            _log.LogInformation("vassal {Name} (pid {VassalPid}) ended for its reload: adopting anew", vassal.Name, process.Pid);
+            Spawn(vassal);
+        }
         else if (status.ExitCode == ExileExitCode)
         {
             _log.LogWarning("vassal {Name} (pid {VassalPid}) exiled itself (exit code {Code}): not respawned until its file changes", vassal.Name, process.Pid, ExileExitCode);
@@ -78,12 +103,13 @@ internal sealed partial class EmperorSupervisor
     private const int ExileExitCode = 26;
 
     /// <summary>
-    /// An unexpected death: a loyal vassal comes back at once; one that never served is blacklisted and waits
+    /// An unexpected death: a loyal vassal (or a fork-server base that was ready: bases never serve, so they are
+    /// never loyal) comes back at once; one that never served is blacklisted and waits
     /// longer after every failure, so a broken ini cannot turn the Emperor into a spawn loop.
     /// </summary>
     private void ScheduleRespawn(VassalInstance vassal, VassalProcess process, ExitStatus status)
     {
-        if (process.Loyal)
+        if (process.Loyal || (process.Ready && _settings.ForkBases.Contains(vassal.Name)))
         {
             _log.LogWarning("vassal {Name} (pid {VassalPid}) died: {Status}; respawning", vassal.Name, process.Pid, status);
             Spawn(vassal);

@@ -52,7 +52,7 @@ internal sealed partial class EmperorSupervisor
             Zerg: 0,
             OnDemand: "",
             Suspended: false,
-            Adopted: false,
+            Adopted: process?.Adopted ?? false,
             Uid: vassal.OwnerUid,
             Gid: vassal.OwnerGid,
             Monitor: vassal.Monitor,

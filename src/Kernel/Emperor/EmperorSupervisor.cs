@@ -45,6 +45,13 @@ internal sealed partial class EmperorSupervisor : IDisposable
     public int Run()
     {
         _loop.Add(_signals.Fd, EventLoop.Readable, _ => OnSignals());
+        if (_settings.ForkServer is not null)
+        {
+            // Adopted vassals are grandchildren of a base: orphaned by its short-lived middle child, they must be
+            // re-parented to us, not to init, for their exits to be ours to reap.
+            ProcessCalls.SetChildSubreaper();
+        }
+
         if (_settings.StatsAddress is { } address)
         {
             _stats = new EmperorStatsServer(_loop, address, _settings.StatsHttp, Snapshot, _logging.CreateLogger("emperor-stats"));
@@ -64,7 +71,7 @@ internal sealed partial class EmperorSupervisor : IDisposable
         }
 
         long nextScan = Environment.TickCount64 + (long)_settings.ScanInterval.TotalMilliseconds;
-        while (!_stopping || _vassals.Values.Any(v => v.Process is not null))
+        while (!_stopping || _vassals.Values.Any(v => v.Process is not null || v.Adoption is not null))
         {
             _loop.RunOnce(NextTimeoutMs(nextScan));
             long now = Environment.TickCount64;

@@ -25,7 +25,7 @@ internal sealed class VassalCommandLine
     public SpawnRequest For(VassalInstance vassal, int controlFd)
     {
         bool fromDirectory = !Path.IsPathRooted(vassal.Name);
-        var arguments = new List<string>(_prefix) { "--ini", vassal.Name };
+        var arguments = Arguments(vassal);
         var environment = new Dictionary<string, string?>
         {
             [EmperorLink.FdVariable] = controlFd.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -40,6 +40,9 @@ internal sealed class VassalCommandLine
             BlockControlledSignals: IsForkServer,
             WorkingDirectory: fromDirectory ? Path.GetDirectoryName(vassal.ConfigPath) : null);
     }
+
+    /// <summary>The vassal's argv, identical for a spawn and an adoption request (PROTOCOL.md §8.2).</summary>
+    public List<string> Arguments(VassalInstance vassal) => [.. _prefix, "--ini", vassal.Name];
 
     // Under `dotnet forkserver.dll` the process is the dotnet host: the vassal needs the host and the assembly.
     private static IReadOnlyList<string> SelfPrefix()

@@ -31,6 +31,12 @@ internal sealed class VassalInstance(string name, string configPath, string moni
     /// <summary>The file came back while its old process was stopping: spawn anew as soon as that one is gone.</summary>
     public bool RespawnWhenGone { get; set; }
 
+    /// <summary>Its adoption waits for the fork server to listen (D4): retried until it does, never blacklisted for it.</summary>
+    public bool AwaitingForkServer { get; set; }
+
+    /// <summary>The adoption request in flight, or null.</summary>
+    public PendingAdoption? Adoption { get; set; }
+
     /// <summary>A respawn is waiting for its throttle to pass (<see cref="Environment.TickCount64"/>), or null.</summary>
     public long? SpawnAt { get; set; }
 

@@ -3,8 +3,11 @@ using ForkServer.Kernel.Posix;
 namespace ForkServer.Kernel.Emperor;
 
 /// <summary>One running process of a vassal and the state of its control channel.</summary>
-internal sealed class VassalProcess(int pid, ProcessHandle handle, ControlSocketPair control) : IDisposable
+internal sealed class VassalProcess(int pid, ProcessHandle handle, ControlSocketPair control, bool adopted) : IDisposable
 {
+    /// <summary>Forked by a fork-server base (stats <c>adopted</c>), not spawned by the Emperor.</summary>
+    public bool Adopted { get; } = adopted;
+
     public int Pid { get; } = pid;
 
     /// <summary>The pidfd: readable once the process has exited.</summary>
@@ -40,6 +43,9 @@ internal sealed class VassalProcess(int pid, ProcessHandle handle, ControlSocket
 
     /// <summary>Since when it has owed a ready report (spawn or reload; <see cref="Environment.TickCount64"/>), or null.</summary>
     public long? AwaitingReadySince { get; set; } = Environment.TickCount64;
+
+    /// <summary>A reload (byte 1) was sent: an adopted vassal answers it by exiting, to be adopted anew at once.</summary>
+    public bool ReloadSent { get; set; }
 
     /// <summary>SIGKILL was sent: do not send it again.</summary>
     public bool Killed { get; set; }

@@ -4,14 +4,32 @@ using ForkServer.Kernel.Plugins;
 
 namespace ForkServer.Kernel.Hosting;
 
-/// <summary>The validated options of this process, the plugins they name, and the directory it started in.</summary>
-internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<IForkServerPlugin> Plugins, string StartDirectory)
+/// <summary>
+/// The validated options of this process, the plugins they name, the arguments they came from and the directory
+/// it started in.
+/// </summary>
+internal sealed record KernelConfiguration(
+    IOptionValues Options,
+    IReadOnlyList<IForkServerPlugin> Plugins,
+    IReadOnlyList<string> Arguments,
+    string StartDirectory)
 {
     /// <summary>
     /// Reads the command line (and the ini files it names) twice: first with the kernel's options alone, to learn
     /// which plugins to load; then with every plugin's options too, so that an option nobody declares is an error.
     /// </summary>
     public static KernelConfiguration Load(IReadOnlyList<string> args, string workingDirectory)
+        => Load(args, workingDirectory, loaded: []);
+
+    /// <summary>
+    /// An adopted vassal's configuration: its own arguments layered over the base's (as uWSGI does, the base's
+    /// options stay in force, the adopted ones come after and win, lists add up). The base's plugins are reused,
+    /// not loaded again; only a plugin the base lacks is loaded.
+    /// </summary>
+    public KernelConfiguration Layer(IReadOnlyList<string> adoptedArgs, string workingDirectory)
+        => Load([.. Arguments, .. adoptedArgs], workingDirectory, Plugins);
+
+    private static KernelConfiguration Load(IReadOnlyList<string> args, string workingDirectory, IReadOnlyList<IForkServerPlugin> loaded)
     {
         var schema = new OptionSchema();
         KernelOptions.Register(schema);
@@ -20,10 +38,12 @@ internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<
         var pluginNames = raw
             .Where(o => schema.TryGet(o.Key, out var d) && d.Name == "plugins")
             .SelectMany(o => (o.Value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.Ordinal)
             .ToList();
         string pluginsDirectory = raw.LastOrDefault(o => schema.TryGet(o.Key, out var d) && d.Name == "plugins-dir")?.Value
             ?? PluginCatalog.DefaultDirectory;
-        var plugins = new PluginCatalog(pluginsDirectory).Load(pluginNames);
+        var missing = pluginNames.Where(name => loaded.All(p => p.Name != name)).ToList();
+        var plugins = loaded.Concat(new PluginCatalog(pluginsDirectory).Load(missing)).ToList();
 
         foreach (var plugin in plugins)
         {
@@ -31,6 +51,6 @@ internal sealed record KernelConfiguration(IOptionValues Options, IReadOnlyList<
         }
 
         var options = OptionValues.Load(args, workingDirectory, schema);
-        return new KernelConfiguration(options, plugins, workingDirectory);
+        return new KernelConfiguration(options, plugins, args, workingDirectory);
     }
 }

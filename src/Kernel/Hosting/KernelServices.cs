@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Adoption;
 using ForkServer.Kernel.Emperor;
 using ForkServer.Kernel.Vassal;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,9 +11,10 @@ namespace ForkServer.Kernel.Hosting;
 internal static class KernelServices
 {
     /// <summary>Registers the configuration, logging, the vassal runtime and the Emperor.</summary>
-    public static ServiceProvider Build(KernelConfiguration configuration, ILoggerFactory logging)
+    public static ServiceProvider Build(KernelConfiguration configuration, ILoggerFactory logging, VassalLaunch launch)
     {
         var services = new ServiceCollection();
+        services.AddSingleton(launch);
         services.AddSingleton(logging);
         services.AddSingleton(configuration);
         services.AddSingleton(configuration.Options);
@@ -22,6 +24,7 @@ internal static class KernelServices
         services.AddSingleton<EmperorSupervisor>();
         services.AddSingleton<ApplicationLoader>();
         services.AddSingleton<VassalStartup>();
+        services.AddSingleton<ForkServerBase>();
 
         // Validation on build keeps a registration mistake from surfacing after the first fork.
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });

@@ -25,7 +25,10 @@ internal static class KernelOptions
         new("worker-reload-mercy", OptionType.Integer, "Seconds to wait for a worker to stop on reload before killing it"),
         new("socket-timeout", OptionType.Integer, "Timeout of socket reads, writes and connects, in seconds"),
         new("heartbeat", OptionType.Integer, "Send the Emperor a heartbeat every this many seconds (0: never)"),
-        new("fork-server", OptionType.Path, "After loading, serve fork requests from the Emperor on this unix socket"),
+        new("fork-server", OptionType.Path, "Be a fork-server base: after the early load, adopt vassals for the Emperor on this unix socket (@name: abstract)"),
+        new("chmod-socket", OptionType.Text, "Octal mode of the fork-server socket (default 600: only the owner may connect)"),
+        new("emperor-use-fork-server", OptionType.Path, "Adopt every vassal but the bases through this fork-server socket"),
+        new("vassal-fork-base", OptionType.Text, "A vassal (instance name, e.g. perlbase.ini) spawned classically to serve as fork-server base", Repeatable: true),
         new("emperor", OptionType.Text, "Run an Emperor watching this vassal directory or glob (dir:// and glob:// accepted)", Repeatable: true),
         new("emperor-freq", OptionType.Integer, "Seconds between the Emperor's safety rescans (inotify reports changes at once)"),
         new("emperor-throttle", OptionType.Integer, "First respawn delay of a vassal that died before it was loyal, in ms (doubles each time)"),
@@ -48,5 +51,6 @@ internal static class KernelOptions
         schema.AddAlias("plugin-dir", "plugins-dir");
         schema.AddAlias("workers", "processes");
         schema.AddAlias("emperor-stats-server", "emperor-stats");
+        schema.AddAlias("fork-socket", "fork-server");
     }
 }

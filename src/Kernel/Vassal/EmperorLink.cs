@@ -48,6 +48,13 @@ internal sealed unsafe class EmperorLink : IDisposable
         return new EmperorLink(fd);
     }
 
+    /// <summary>
+    /// The link an adopted vassal received from the Emperor through its fork-server base (already close-on-exec:
+    /// it came with MSG_CMSG_CLOEXEC). No parent-death signal: this process's creator is the base's short-lived
+    /// intermediate child, whose exit would fire it at once; EOF on the link is how it learns the Emperor died.
+    /// </summary>
+    public static EmperorLink Adopt(int fd) => new(fd);
+
     /// <summary>Sends one report; a failure (the Emperor is gone) is returned, not thrown.</summary>
     public bool Report(VassalReport report)
     {

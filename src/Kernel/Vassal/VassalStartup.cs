@@ -15,19 +15,23 @@ internal sealed class VassalStartup(
     ApplicationLoader loader,
     IOptionValues options,
     ILoggerFactory logging,
-    KernelConfiguration configuration)
+    KernelConfiguration configuration,
+    VassalLaunch launch)
 {
     private readonly ILogger _log = logging.CreateLogger("vassal");
 
     /// <summary>Starts the vassal and supervises it until it stops; returns the exit code (or re-executes it on reload).</summary>
     public int Run()
     {
-        using var emperor = EmperorLink.FromEnvironment();
-        loader.Load(LoadPhase.Early);
+        using var emperor = launch.Emperor;
+        if (launch.Preloaded is null)
+        {
+            loader.Load(LoadPhase.Early);
+        }
+
         using var listener = Bind();
         DropPrivileges();
-        loader.Load(LoadPhase.Master);
-        var application = loader.Require();
+        var application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
 
         MasterOutcome outcome;
         using (var master = new VassalMaster(settings, listener, application, options, logging, emperor))
@@ -37,6 +41,8 @@ internal sealed class VassalStartup(
 
         switch (outcome)
         {
+            case MasterOutcome.Reload when launch.ExitOnReload:
+                return 0;
             case MasterOutcome.Reload:
                 Reexecute(listener, emperor!);
                 return 1;
@@ -45,6 +51,12 @@ internal sealed class VassalStartup(
             default:
                 return 0;
         }
+    }
+
+    private IPreloadedApplication LoadAfterPrivilegeDrop()
+    {
+        loader.Load(LoadPhase.Master);
+        return loader.Require();
     }
 
     /// <summary>

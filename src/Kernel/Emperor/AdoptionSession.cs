@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Wire;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Emperor;
+
+/// <summary>
+/// The Emperor's side of one fork-server session (PROTOCOL.md §3): one connection, one request carrying the
+/// vassal's end of its control socket, one <c>{pid}</c> reply. The socket is non-blocking throughout: the reply is
+/// read as it arrives, and <see cref="Deadline"/> bounds the wait (uWSGI's Emperor blocked for ever there, D1).
+/// </summary>
+internal sealed unsafe class AdoptionSession : IDisposable
+{
+    private readonly byte[] _reply = new byte[UwsgiPacketHeader.Length + UwsgiPacketHeader.MaxBodySize];
+    private int _received;
+
+    private AdoptionSession(int fd, long deadline)
+    {
+        Fd = fd;
+        Deadline = deadline;
+    }
+
+    public int Fd { get; private set; }
+
+    /// <summary>When the reply must have arrived (<see cref="Environment.TickCount64"/>).</summary>
+    public long Deadline { get; }
+
+    /// <summary>
+    /// Connects and sends the request; null when the fork server is not listening (yet): no socket file, nobody
+    /// accepting, or a full backlog.
+    /// </summary>
+    public static AdoptionSession? Begin(string socketPath, IReadOnlyList<string> argv, int controlFd, TimeSpan timeout)
+    {
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        byte[] request = ForkServerRequest.Encode(argv, ForkServerFdMask.Control);
+        int fd = PosixException.ThrowIfFailed(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket for the fork server");
+        try
+        {
+            sockaddr_un address;
+            socklen_t length = UnixSocketAddress.Write(socketPath, &address);
+            if (connect(fd, (sockaddr*)&address, length) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN)
+                {
+                    close(fd);
+                    return null;
+                }
+
+                throw new PosixException($"connect to fork server '{socketPath}'", errno);
+            }
+
+            FdPassing.Send(fd, request, [controlFd], deadline);
+            return new AdoptionSession(fd, deadline);
+        }
+        catch
+        {
+            close(fd);
+            throw;
+        }
+    }
+
+    /// <summary>Reads what arrived; the adopted pid once the whole reply is in, null while more is to come.</summary>
+    /// <exception cref="EndOfStreamException">The fork server closed the connection before a whole reply.</exception>
+    /// <exception cref="WireFormatException">The reply is not a <c>{pid}</c> packet.</exception>
+    public int? ReadReply()
+    {
+        while (true)
+        {
+            fixed (byte* buffer = &_reply[_received])
+            {
+                long n = recv(Fd, buffer, _reply.Length - _received, MSG_DONTWAIT);
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == EINTR)
+                    {
+                        continue;
+                    }
+
+                    return errno == EAGAIN ? Complete() : throw new PosixException("reading the fork server's reply", errno);
+                }
+
+                if (n == 0)
+                {
+                    return Complete() ?? throw new EndOfStreamException($"the fork server closed the connection after {_received} byte(s) of its reply");
+                }
+
+                _received += (int)n;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Fd >= 0)
+        {
+            close(Fd);
+            Fd = -1;
+        }
+    }
+
+    private int? Complete()
+    {
+        if (!UwsgiPacketHeader.TryRead(_reply.AsSpan(0, _received), out var header)
+            || _received < UwsgiPacketHeader.Length + header.Size)
+        {
+            return null;
+        }
+
+        return ForkServerReply.Decode(header, _reply.AsSpan(UwsgiPacketHeader.Length, header.Size));
+    }
+}

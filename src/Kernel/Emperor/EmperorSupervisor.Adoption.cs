@@ -1,0 +1,120 @@
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace ForkServer.Kernel.Emperor;
+
+internal sealed partial class EmperorSupervisor
+{
+    /// <summary>
+    /// Asks the fork server to fork this vassal (PROTOCOL.md §3). Nothing here blocks the loop (D5): the request
+    /// goes out on a fresh connection, the reply is read when the loop says it arrived, and a base that does not
+    /// answer within <c>socket-timeout</c> fails only this adoption (D1). A base that is not listening yet makes
+    /// the vassal wait for it instead of being blacklisted (D4).
+    /// </summary>
+    private void RequestAdoption(VassalInstance vassal)
+    {
+        var control = ControlSocketPair.Create();
+        AdoptionSession? session;
+        try
+        {
+            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, _settings.SocketTimeout);
+        }
+        catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException)
+        {
+            control.Dispose();
+            FailAdoption(vassal, $"the request could not be sent: {e.Message}");
+            return;
+        }
+
+        if (session is null)
+        {
+            control.Dispose();
+            if (!vassal.AwaitingForkServer)
+            {
+                _log.LogInformation("vassal {Name} waits for the fork server {Path}", vassal.Name, _settings.ForkServer);
+            }
+
+            vassal.AwaitingForkServer = true;
+            return;
+        }
+
+        // The base has its copy now; ours would keep the vassal's channel open after the vassal is gone.
+        control.CloseVassalEnd();
+        vassal.AwaitingForkServer = false;
+        vassal.Adoption = new PendingAdoption(session, control);
+        _loop.Add(session.Fd, EventLoop.Readable, _ => OnAdoptionReply(vassal));
+    }
+
+    private void OnAdoptionReply(VassalInstance vassal)
+    {
+        var adoption = vassal.Adoption!;
+        int? pid;
+        try
+        {
+            pid = adoption.Session.ReadReply();
+        }
+        catch (Exception e) when (e is WireFormatException or EndOfStreamException or PosixException)
+        {
+            FailAdoption(vassal, $"the fork server's reply was unusable: {e.Message}");
+            return;
+        }
+
+        if (pid is not { } adopted)
+        {
+            return;
+        }
+
+        EndAdoptionSession(vassal);
+        ProcessHandle handle;
+        try
+        {
+            handle = ProcessHandle.Open(adopted);
+        }
+        catch (PosixException e)
+        {
+            adoption.Control.Dispose();
+            FailAdoption(vassal, $"pid {adopted} is already gone: {e.Message}");
+            return;
+        }
+
+        Watch(vassal, new VassalProcess(adopted, handle, adoption.Control, adopted: true));
+    }
+
+    private void EndAdoptionSession(VassalInstance vassal)
+    {
+        var session = vassal.Adoption!.Session;
+        _loop.Remove(session.Fd);
+        session.Dispose();
+        vassal.Adoption = null;
+    }
+
+    private void FailAdoption(VassalInstance vassal, string reason)
+    {
+        if (vassal.Adoption is { } adoption)
+        {
+            EndAdoptionSession(vassal);
+            adoption.Control.Dispose();
+        }
+
+        var delay = _blacklist.Punish(vassal.Name);
+        _log.LogError("adoption of vassal {Name} failed: {Reason}; next try in {Delay} s", vassal.Name, reason, delay.TotalSeconds);
+        vassal.SpawnAt = Environment.TickCount64 + (long)delay.TotalMilliseconds;
+    }
+
+    /// <summary>Adoptions that waited for the base, and those whose base did not answer in time.</summary>
+    private void ServeAdoptions(long now)
+    {
+        foreach (var vassal in _vassals.Values.ToList())
+        {
+            if (vassal.Adoption is { } adoption && now > adoption.Session.Deadline)
+            {
+                FailAdoption(vassal, $"no reply within {_settings.SocketTimeout.TotalSeconds} s (socket-timeout)");
+            }
+            else if (vassal is { AwaitingForkServer: true, Process: null, Adoption: null, IsLeaving: false } && !_stopping)
+            {
+                RequestAdoption(vassal);
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using ForkServer.Abstractions;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>How this vassal came to be: started on its own (classic) or adopted from a fork-server base.</summary>
+/// <param name="Emperor">The link to the Emperor, if there is one.</param>
+/// <param name="Preloaded">The application the base loaded before forking this vassal, if adopted.</param>
+/// <param name="ExitOnReload">
+/// An adopted vassal cannot re-execute itself (it would lose the preloaded application): on reload it exits and
+/// the Emperor adopts a fresh one, as uWSGI's adopted vassals do.
+/// </param>
+internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload)
+{
+    /// <summary>A classic vassal: its Emperor link (if any) from the environment, nothing preloaded.</summary>
+    public static VassalLaunch Classic() => new(EmperorLink.FromEnvironment(), null, ExitOnReload: false);
+}
