@@ -38,6 +38,8 @@ public sealed class ForkServerModeTests : IDisposable
         DropSeed();
         int one = _emperor.WaitAccepting("one.ini");
         int two = _emperor.WaitAccepting("two.ini");
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {one}\\] master: all 4 worker"));
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {two}\\] master: all 8 worker"));
 
         Assert.Single(Regex.Matches(_emperor.Server.Output, "I am the App"));
         Assert.Equal(_emperor.Server.Pid, ProcessTree.ParentOf(one));
@@ -70,7 +72,8 @@ public sealed class ForkServerModeTests : IDisposable
         int one = _emperor.WaitAccepting("one.ini");
 
         File.SetLastWriteTimeUtc(Path.Combine(_emperor.VassalDirectory, "one.ini"), DateTime.UtcNow.AddSeconds(5));
-        int reloaded = _emperor.WaitAccepting("one.ini", occurrence: 1);
+        int reloaded = Adopted("one.ini", occurrence: 1);
+        _emperor.Server.WaitForLine(new Regex($"vassal one.ini \\(pid {reloaded}\\) is ready to accept requests"));
         Assert.NotEqual(one, reloaded);
         Assert.Single(Regex.Matches(_emperor.Server.Output, "I am the App"));
 
@@ -90,8 +93,9 @@ public sealed class ForkServerModeTests : IDisposable
         _emperor.Server.WaitForLine(new Regex($"\\[pid {one}\\] master: all 4 worker\\(s\\) accepting"), skip: 1);
 
         ProcessTree.Signal(one, ProcessTree.SIGKILL);
-        int respawned = _emperor.WaitAccepting("one.ini", occurrence: 1);
+        int respawned = Adopted("one.ini", occurrence: 1);
         Assert.NotEqual(one, respawned);
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {respawned}\\] master: all 4 worker"));
 
         ProcessTree.Signal(basePid, ProcessTree.SIGKILL);
         _emperor.Server.WaitForLine(new Regex("fork server (\\d+) ready"), skip: 1);
@@ -99,6 +103,11 @@ public sealed class ForkServerModeTests : IDisposable
 
         // With the base back, adoptions work again.
         File.SetLastWriteTimeUtc(Path.Combine(_emperor.VassalDirectory, "two.ini"), DateTime.UtcNow.AddSeconds(5));
-        _emperor.WaitAccepting("two.ini", occurrence: 1);
+        int readopted = Adopted("two.ini", occurrence: 1);
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {readopted}\\] master: all 8 worker"));
     }
+
+    /// <summary>Waits for the n-th adoption of <paramref name="name"/> and returns the adopted pid.</summary>
+    private int Adopted(string name, int occurrence)
+        => int.Parse(_emperor.Server.WaitForLine(new Regex($"adopted vassal {Regex.Escape(name)} \\(pid (\\d+)\\)"), skip: occurrence).Groups[1].Value);
 }

@@ -9,7 +9,7 @@ namespace ForkServer.Kernel.Adoption;
 
 internal sealed partial class ForkServerBase
 {
-    private void OnConnection(UnixListeningSocket listener, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
+    private unsafe void OnConnection(UnixListeningSocket listener, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
     {
         if (SocketAccept.Next(listener.Fd, null, out int connection, out int errno) != AcceptOutcome.Accepted)
         {

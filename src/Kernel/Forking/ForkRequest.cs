@@ -119,6 +119,10 @@ internal sealed class ForkRequest
             }
 
             _handOff.Dispose();
+
+            // This thread is the child's finalizer and its leader: a process title renames it, so from now on
+            // the census knows it by tid, not by name.
+            ThreadCensus.FinalizerThreadId = SystemCalls.GetThreadId();
             ProcessForker.StartChildMain(_childMain);
         }
         catch (Exception exception)

@@ -19,6 +19,12 @@ internal static class ThreadCensus
 
     private const string TaskDirectory = "/proc/self/task";
 
+    /// <summary>
+    /// In a forked child, the tid of its finalizer thread (the thread that forked it, now also its leader, which
+    /// a process title may have renamed); 0 in a process that was not forked.
+    /// </summary>
+    public static int FinalizerThreadId { get; set; }
+
     /// <summary>Every thread of this process, by tid.</summary>
     public static IReadOnlyList<OsThread> List()
     {
@@ -42,7 +48,9 @@ internal static class ThreadCensus
     /// <summary>Throws <see cref="ForkRefusedException"/> naming every thread other than the caller and the allow-list.</summary>
     public static void ThrowIfUnsafeToFork(int callerThreadId)
     {
-        var unexpected = List().Where(t => t.Id != callerThreadId && !ForkSafeRuntimeThreads.Contains(t.Name)).ToList();
+        var unexpected = List()
+            .Where(t => t.Id != callerThreadId && t.Id != FinalizerThreadId && !ForkSafeRuntimeThreads.Contains(t.Name))
+            .ToList();
         if (unexpected.Count > 0)
         {
             throw new ForkRefusedException(unexpected);
