@@ -88,6 +88,7 @@ public sealed class ForkServerModeTests : IDisposable
         int one = _emperor.WaitAccepting("one.ini");
         _emperor.WaitAccepting("two.ini");
         int basePid = int.Parse(_emperor.Server.WaitForLine(new Regex("fork server (\\d+) ready")).Groups[1].Value);
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {one}\\] master: all 4 worker"));
 
         ProcessTree.Signal(ProcessTree.ChildrenOf(one)[0], ProcessTree.SIGKILL);
         _emperor.Server.WaitForLine(new Regex($"\\[pid {one}\\] master: all 4 worker\\(s\\) accepting"), skip: 1);
