@@ -16,6 +16,7 @@ public sealed class EmperorTests : IDisposable
         _emperor.DropVassal("one.ini", "info.psgi", "processes = 2");
         int pid = _emperor.WaitAccepting("one.ini");
         int port = _emperor.PortOf(pid);
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {pid}\\] master: all 2 worker"));
         using var client = Http.Client(port);
 
         Assert.Equal(200, (await Http.GetFresh(client, "info")).Status);
@@ -134,6 +135,7 @@ public sealed class EmperorTests : IDisposable
     {
         _emperor.DropVassal("one.ini", "hello.psgi", "processes = 2");
         int pid = _emperor.WaitAccepting("one.ini");
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {pid}\\] master: all 2 worker"));
         var workers = ProcessTree.ChildrenOf(pid);
 
         _emperor.Server.Signal(ProcessTree.SIGKILL);

@@ -58,7 +58,9 @@ internal sealed partial class VassalMaster : IDisposable
             _emperor.Report(VassalReport.Ready);
             if (_settings.Heartbeat > TimeSpan.Zero)
             {
+                // The first beat goes with the ready report: the Emperor checks heartbeats only once it had one.
                 _nextHeartbeat = Environment.TickCount64;
+                SendHeartbeat();
             }
         }
 
