@@ -10,12 +10,7 @@ cd "$(dirname "$0")/.."
 n=${1:-100}
 bash scripts/install-deps.sh >/dev/null
 bash scripts/build-release.sh
-work=$(mktemp -d)
-emperor_pid=""
-stop_emperor() { [ -n "$emperor_pid" ] && kill -INT "$emperor_pid" 2>/dev/null && timeout 60 tail --pid="$emperor_pid" -f /dev/null || true; emperor_pid=""; }
-trap 'stop_emperor; rm -rf "$work"' EXIT
-now_ms() { date +%s%3N; }
-wait_200() { until curl -fs -o /dev/null "http://127.0.0.1:$1/"; do sleep 0.001; done; }
+source bench/emperor-common.sh
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 cat > "$work/slow.psgi" <<'PSGI'

@@ -11,13 +11,8 @@ with_uwsgi=${2:-uwsgi}
 app=$PWD/samples/hello/hello.psgi
 bash scripts/install-deps.sh >/dev/null
 bash scripts/build-release.sh
-work=$(mktemp -d)
-emperor_pid=""
-stop_emperor() { [ -n "$emperor_pid" ] && kill -INT "$emperor_pid" 2>/dev/null && timeout 60 tail --pid="$emperor_pid" -f /dev/null || true; emperor_pid=""; }
-trap 'stop_emperor; rm -rf "$work"' EXIT
+source bench/emperor-common.sh
 
-now_ms() { date +%s%3N; }
-wait_200() { until curl -fs -o /dev/null "http://127.0.0.1:$1/"; do sleep 0.002; done; }
 vassal_ini() { # server port
   if [ "$1" = forkserver ]; then printf '[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:%s\nprocesses = 1\npsgi = %s\n' "$2" "$app"
   else printf '[uwsgi]\nplugins = psgi\nmaster = true\nprocesses = 1\nhttp-socket = 127.0.0.1:%s\npsgi = %s\ndisable-logging = true\n' "$2" "$app"; fi
