@@ -139,4 +139,15 @@ public sealed class StartupErrorTests : IDisposable
         string output = Fails("[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\n");
         Assert.Contains("no application", output);
     }
+
+    [Fact]
+    public void An_emperor_stats_address_that_cannot_be_bound_is_a_clear_error()
+    {
+        string notASocket = _dir.Write("stats.sock", "a regular file");
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "vassals"));
+
+        string output = Fails($"[uwsgi]\nemperor = {Path.Combine(_dir.Path, "vassals")}\nemperor-stats = {notASocket}\n");
+        Assert.Contains($"cannot serve emperor-stats on {notASocket}", output);
+        Assert.Equal("a regular file", File.ReadAllText(notASocket));
+    }
 }

@@ -1,6 +1,7 @@
 using ForkServer.Kernel.Emperor.Monitoring;
 using ForkServer.Kernel.Emperor.Stats;
 using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Vassal;
 using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Emperor;
@@ -55,7 +56,14 @@ internal sealed partial class EmperorSupervisor : IDisposable
         if (_settings.StatsAddress is { } address)
         {
             _stats = new EmperorStatsServer(_loop, address, _settings.StatsHttp, Snapshot, _logging.CreateLogger("emperor-stats"));
-            _stats.Start();
+            try
+            {
+                _stats.Start();
+            }
+            catch (Exception e) when (e is PosixException or FormatException or ArgumentException)
+            {
+                throw new StartupException($"cannot serve emperor-stats on {address}: {e.Message}", e);
+            }
             _log.LogInformation("stats on {Address}", address);
         }
 
