@@ -87,12 +87,34 @@ internal static unsafe class Credentials
     private static uint LookupGroup(string name)
         => Lookup<SystemCalls.GroupEntry>(name, "group", &SystemCalls.GetGroupByName).Gid;
 
-    // getpwnam_r/getgrnam_r report ERANGE when the entry's strings do not fit: retry with a larger buffer. Only
-    // the numeric fields of the entry are used, so the buffer the strings live in can be freed on return.
+    /// <summary>The primary group of the user with <paramref name="uid"/>, or null when no passwd entry has that uid.</summary>
+    public static uint? PrimaryGroupOf(uint uid)
+    {
+        var entry = Lookup((SystemCalls.PasswdEntry* e, byte* buffer, nuint size, SystemCalls.PasswdEntry** found)
+            => SystemCalls.GetPasswdById(uid, e, buffer, size, found), $"uid {uid}");
+        return entry?.Gid;
+    }
+
     private static TEntry Lookup<TEntry>(string name, string kind, delegate*<byte*, TEntry*, byte*, nuint, TEntry**, int> lookup)
         where TEntry : unmanaged
     {
         byte[] nameBytes = Encoding.UTF8.GetBytes(name + "\0");
+        var entry = Lookup((TEntry* e, byte* buffer, nuint size, TEntry** found) =>
+        {
+            fixed (byte* namePointer = nameBytes)
+            {
+                return lookup(namePointer, e, buffer, size, found);
+            }
+        }, $"{kind} '{name}'");
+        return entry
+            ?? throw new ArgumentException($"Unknown {kind} '{name}': no such {kind} name, and not a numeric id", nameof(name));
+    }
+
+    // getpwnam_r and its kin report ERANGE when the entry's strings do not fit: retry with a larger buffer. Only
+    // the numeric fields of the entry are used, so the buffer the strings live in can be freed on return.
+    private static TEntry? Lookup<TEntry>(LookupCall<TEntry> lookup, string what)
+        where TEntry : unmanaged
+    {
         for (int size = InitialLookupBuffer; ; size *= 2)
         {
             byte* buffer = (byte*)NativeMemory.Alloc((nuint)size);
@@ -100,12 +122,7 @@ internal static unsafe class Credentials
             {
                 TEntry entry;
                 TEntry* found = null;
-                int error;
-                fixed (byte* namePointer = nameBytes)
-                {
-                    error = lookup(namePointer, &entry, buffer, (nuint)size, &found);
-                }
-
+                int error = lookup(&entry, buffer, (nuint)size, &found);
                 if (error == ERANGE && size < MaxLookupBuffer)
                 {
                     continue;
@@ -113,12 +130,10 @@ internal static unsafe class Credentials
 
                 if (error != 0)
                 {
-                    throw new PosixException($"looking up {kind} '{name}'", error);
+                    throw new PosixException($"looking up {what}", error);
                 }
 
-                return found != null
-                    ? entry
-                    : throw new ArgumentException($"Unknown {kind} '{name}': no such {kind} name, and not a numeric id", nameof(name));
+                return found != null ? entry : null;
             }
             finally
             {
@@ -126,4 +141,7 @@ internal static unsafe class Credentials
             }
         }
     }
+
+    private delegate int LookupCall<TEntry>(TEntry* entry, byte* buffer, nuint size, TEntry** found)
+        where TEntry : unmanaged;
 }

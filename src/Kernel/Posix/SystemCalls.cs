@@ -75,6 +75,10 @@ internal static unsafe partial class SystemCalls
     public static partial int GetPasswdByName(byte* name, PasswdEntry* entry, byte* buffer, nuint length, PasswdEntry** result);
 
     /// <summary>Returns the error number instead of setting errno.</summary>
+    [LibraryImport(LibC, EntryPoint = "getpwuid_r")]
+    public static partial int GetPasswdById(uint uid, PasswdEntry* entry, byte* buffer, nuint length, PasswdEntry** result);
+
+    /// <summary>Returns the error number instead of setting errno.</summary>
     [LibraryImport(LibC, EntryPoint = "getgrnam_r")]
     public static partial int GetGroupByName(byte* name, GroupEntry* entry, byte* buffer, nuint length, GroupEntry** result);
 

@@ -13,4 +13,7 @@ internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication?
 {
     /// <summary>A classic vassal: its Emperor link (if any) from the environment, nothing preloaded.</summary>
     public static VassalLaunch Classic() => new(EmperorLink.FromEnvironment(), null, ExitOnReload: false);
+
+    /// <summary>True for a vassal forked from a fork-server base (it was handed the base's application).</summary>
+    public bool IsAdopted => Preloaded is not null;
 }

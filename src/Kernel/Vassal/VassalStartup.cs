@@ -1,6 +1,7 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Options;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 
@@ -86,9 +87,11 @@ internal sealed class VassalStartup(
 
     private void DropPrivileges()
     {
-        if (settings.Uid is null && settings.Gid is null)
+        uint current = Tmds.Linux.LibC.getuid();
+        var identity = VassalIdentity.Decide(settings.Uid, settings.Gid, launch.IsAdopted, current, launch.IsAdopted ? OwnIniFile() : null);
+        if (identity.Uid is null && identity.Gid is null)
         {
-            if (Tmds.Linux.LibC.getuid() == 0)
+            if (current == 0)
             {
                 _log.LogWarning("running as root: set uid and gid to drop privileges before serving");
             }
@@ -98,13 +101,36 @@ internal sealed class VassalStartup(
 
         try
         {
-            var (uid, gid) = Credentials.Resolve(settings.Uid, settings.Gid);
+            var (uid, gid) = Credentials.Resolve(identity.Uid, identity.Gid);
             Credentials.Drop(uid, gid);
-            _log.LogInformation("privileges dropped to uid {Uid} gid {Gid}", uid, gid);
+            if (identity.Reason is not null)
+            {
+                _log.LogWarning("privileges dropped to uid {Uid} gid {Gid}: {Reason}", uid, gid, identity.Reason);
+            }
+            else if (uid == 0)
+            {
+                _log.LogWarning("staying root: {Source} says uid = {ConfiguredUid}", options.DescribeSource("uid"), settings.Uid);
+            }
+            else
+            {
+                _log.LogInformation("privileges dropped to uid {Uid} gid {Gid}", uid, gid);
+            }
         }
         catch (Exception e) when (e is not StartupException)
         {
-            throw new StartupException($"cannot drop privileges to uid {settings.Uid ?? "-"} gid {settings.Gid ?? "-"}: {e.Message}", e);
+            throw new StartupException($"cannot drop privileges to uid {identity.Uid ?? "-"} gid {identity.Gid ?? "-"}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The ini file this vassal was started with: the last <c>ini</c> of the command line (the adopted arguments
+    /// come after the base's), not a file it includes. Null when it was started without one.
+    /// </summary>
+    private string? OwnIniFile()
+    {
+        var given = (options as OptionValues)?.GetBoundValues("ini").LastOrDefault(v => v.Source.File is null);
+        return given is null
+            ? null
+            : Path.GetFullPath(IniReference.Parse(given.Value, null, configuration.StartDirectory).File, configuration.StartDirectory);
     }
 }
