@@ -26,8 +26,11 @@ internal sealed partial class EmperorSupervisor
                         vassal.Name, p?.Pid ?? -1, p?.Ready ?? false, p?.Accepting ?? false, p?.Loyal ?? false, vassal.Reloads);
                 }
             }
-
-            // SIGCHLD needs nothing: every vassal's pidfd reports its exit.
+            else if (signal == SIGCHLD)
+            {
+                // A vassal's exit is reported by its pidfd; this is for the orphans a subreaper inherits.
+                ReapStrays();
+            }
         }
     }
 
