@@ -7,17 +7,22 @@ namespace ForkServer.Kernel.Posix;
 
 /// <summary>
 /// A non-blocking, close-on-exec Unix-domain stream listening socket, on a file path or in the abstract namespace
-/// (<c>@name</c>). A file socket is removed again on <see cref="Dispose"/>.
+/// (<c>@name</c>). A file socket is removed again on <see cref="Dispose"/> by the process that bound it.
 /// </summary>
 internal sealed unsafe class UnixListeningSocket : IDisposable
 {
     /// <summary>Only the owner may connect unless told otherwise: whoever connects can ask for a process.</summary>
     private const UnixFileMode DefaultMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    // The process that bound the socket: only it removes the file. A forked copy (an adopted vassal dropping the
+    // base's listener) closes its fd and leaves the file to the base, which still listens on it.
+    private readonly int _owner;
+
     private UnixListeningSocket(int fd, string path)
     {
         Fd = fd;
         Path = path;
+        _owner = ProcessCalls.GetPid();
     }
 
     /// <summary>The listening fd; -1 once disposed.</summary>
@@ -77,7 +82,7 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
         }
     }
 
-    /// <summary>Closes the socket and removes its file (file paths only).</summary>
+    /// <summary>Closes the socket and, in the process that bound it, removes its file (file paths only).</summary>
     /// <exception cref="PosixException">The socket file exists but cannot be removed.</exception>
     public void Dispose()
     {
@@ -89,7 +94,7 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
         // Linux releases the fd even when close reports an error, so there is nothing to retry.
         close(Fd);
         Fd = -1;
-        if (!UnixSocketAddress.IsAbstract(Path))
+        if (!UnixSocketAddress.IsAbstract(Path) && ProcessCalls.GetPid() == _owner)
         {
             RemoveSocketFile(Path);
         }
