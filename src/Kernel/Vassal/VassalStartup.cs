@@ -107,7 +107,7 @@ internal sealed class VassalStartup(
             {
                 _log.LogWarning("privileges dropped to uid {Uid} gid {Gid}: {Reason}", uid, gid, identity.Reason);
             }
-            else if (uid == 0)
+            else if (uid == 0 && settings.Uid is not null)
             {
                 _log.LogWarning("staying root: {Source} says uid = {ConfiguredUid}", options.DescribeSource("uid"), settings.Uid);
             }
