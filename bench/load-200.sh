@@ -52,6 +52,6 @@ printf 'Emperor CPU while spawning: %s ms over %s ms (%s%% of one core)\n' \
   "$((spawn_ticks * 1000 / hz))" "$spawn_ms" "$(awk -v t="$spawn_ticks" -v h="$hz" -v ms="$spawn_ms" 'BEGIN { printf "%.1f", 100 * t / h / (ms / 1000) }')"
 printf 'Emperor CPU while idle: %s ms over %s s (%s%% of one core)\n' \
   "$((idle_ticks * 1000 / hz))" "$idle" "$(awk -v t="$idle_ticks" -v h="$hz" -v s="$idle" 'BEGIN { printf "%.2f", 100 * t / h / s }')"
-printf 'PSS: total %s MB in %s processes (+ Emperor %s MB); adopted vassals %s MB for %s, %s MB each (master + worker)\n' \
-  "$((total / 1024))" "$processes" "$((emperor_pss / 1024))" "$((vassals_pss / 1024))" "$adopted" \
+printf 'PSS: total %s MB (Emperor %s MB, base and %s vassal processes); adopted vassals %s MB for %s, %s MB each (master + worker)\n' \
+  "$((total / 1024))" "$((emperor_pss / 1024))" "$((processes - 1))" "$((vassals_pss / 1024))" "$adopted" \
   "$(awk -v v="$vassals_pss" -v a="$adopted" 'BEGIN { printf "%.1f", v / 1024 / (a ? a : 1) }')"

@@ -6,6 +6,12 @@ namespace ForkServer.Kernel.Emperor;
 
 internal sealed partial class EmperorSupervisor
 {
+    // A base adopts one vassal at a time, and a session's socket-timeout runs from its request. Sent all at once,
+    // 200 requests queued in the base past that timeout, failed, were retried, and the base forked vassals whose
+    // Emperor had given up (bench/load-200.sh: 36 adopted, 970 failed sessions in 2 minutes). A few at a time,
+    // a request waits for at most a few adoptions; the rest wait here, and ServeAdoptions sends them as sessions end.
+    private const int AdoptionsInFlight = 4;
+
     /// <summary>
     /// Asks the fork server to fork this vassal (PROTOCOL.md §3). Nothing here blocks the loop (D5): the request
     /// goes out on a fresh connection, the reply is read when the loop says it arrived, and a base that does not
@@ -14,6 +20,12 @@ internal sealed partial class EmperorSupervisor
     /// </summary>
     private void RequestAdoption(VassalInstance vassal)
     {
+        if (_vassals.Values.Count(v => v.Adoption is not null) >= AdoptionsInFlight)
+        {
+            vassal.AwaitingForkServer = true;
+            return;
+        }
+
         var control = ControlSocketPair.Create();
         AdoptionSession? session;
         try
