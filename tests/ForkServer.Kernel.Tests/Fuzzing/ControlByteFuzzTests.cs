@@ -12,6 +12,7 @@ namespace ForkServer.Kernel.Tests.Fuzzing;
 /// sends none) are ignored by the master, as uWSGI's vassals ignore them; the Emperor's side of the same test,
 /// with a real vassal sending garbage reports, is in the end-to-end Reliability tests.
 /// </summary>
+[Collection(DescriptorChurn.Name)]
 public sealed unsafe class ControlByteFuzzTests
 {
     [Fact]

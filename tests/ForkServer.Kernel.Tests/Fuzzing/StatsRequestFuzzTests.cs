@@ -11,6 +11,7 @@ namespace ForkServer.Kernel.Tests.Fuzzing;
 /// client's end of stream) gets the whole document; one without an end over 4 KiB is dropped and logged. Either
 /// way the connection closes, the server holds no state for it afterwards, and the next client is served.
 /// </summary>
+[Collection(DescriptorChurn.Name)]
 public sealed class StatsRequestFuzzTests
 {
     private static readonly Gen<byte[]> Request = Gen.Frequency(

@@ -11,6 +11,7 @@ namespace ForkServer.Kernel.Tests.Fuzzing;
 /// refused with a <see cref="WireFormatException"/> that says what was wrong (and where, when it has an offset);
 /// nothing else escapes, nothing hangs, and a refused request leaves no fd open.
 /// </summary>
+[Collection(DescriptorChurn.Name)]
 public sealed unsafe class WireFuzzTests
 {
     private static readonly Gen<string> Item = Gen.String[Gen.Char.Where(c => !char.IsSurrogate(c)), 0, 30];
