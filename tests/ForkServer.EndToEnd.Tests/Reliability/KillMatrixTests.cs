@@ -80,6 +80,10 @@ public sealed class KillMatrixTests : IDisposable
                 Kill(masters["base.ini"]);
                 Emperor.Server.WaitForLine(new Regex("fork server \\d+ ready"), skip: 1);
                 var t1 = DateTime.UtcNow;
+
+                // Without its base, every adopted vassal went on serving: not one request failed.
+                _output.WriteLine($"kill-matrix {fault}: failed requests until the base was back: one.ini {Clients.Failed("one.ini", t0, t1)}, two.ini {Clients.Failed("two.ini", t0, t1)}");
+                Assert.Equal(0, Clients.Failed("one.ini", t0, t1) + Clients.Failed("two.ini", t0, t1));
                 File.SetLastWriteTimeUtc(Path.Combine(Emperor.VassalDirectory, "two.ini"), DateTime.UtcNow.AddSeconds(5));
                 Report(fault, "base.ini ready", t1 - t0, "the Emperor respawns the base; adopted vassals are not touched");
                 int readopted = int.Parse(Emperor.Server.WaitForLine(new Regex("adopted vassal two.ini \\(pid (\\d+)\\)"), skip: 1).Groups[1].Value);
@@ -99,6 +103,8 @@ public sealed class KillMatrixTests : IDisposable
         }
 
         var end = DateTime.UtcNow;
+        _output.WriteLine($"kill-matrix {fault}: failed/succeeded requests from the kill on: "
+            + string.Join(", ", _ports.Keys.Select(v => $"{v} {Clients.Failed(v, t0, end)}/{Clients.Succeeded(v, t0, end)}")));
         foreach (string vassal in _ports.Keys.Where(v => !Affected(fault).Contains(v)))
         {
             Assert.Equal(0, Clients.Failed(vassal, t0, end));
