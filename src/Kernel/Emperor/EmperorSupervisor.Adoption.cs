@@ -18,7 +18,7 @@ internal sealed partial class EmperorSupervisor
         AdoptionSession? session;
         try
         {
-            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, _settings.SocketTimeout);
+            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, vassal.HeldListener, _settings.SocketTimeout);
         }
         catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException)
         {
@@ -39,8 +39,10 @@ internal sealed partial class EmperorSupervisor
             return;
         }
 
-        // The base has its copy now; ours would keep the vassal's channel open after the vassal is gone.
+        // The base has its copies now (fds in flight stay open); ours would keep the vassal's channel open after
+        // the vassal is gone, and the listener open after the vassal closed it for a new address.
         control.CloseVassalEnd();
+        vassal.ReleaseListener();
         vassal.AwaitingForkServer = false;
         vassal.Adoption = new PendingAdoption(session, control);
         _loop.Add(session.Fd, EventLoop.Readable, _ => OnAdoptionReply(vassal));
