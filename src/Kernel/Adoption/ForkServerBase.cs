@@ -37,7 +37,7 @@ internal sealed partial class ForkServerBase(
     {
         loader.Load(LoadPhase.Early);
         var application = loader.Require();
-        CompileAdoptionPath();
+        RehearseAdoption(application);
         string path = options.GetValue("fork-server")!;
         var timeout = TimeSpan.FromSeconds(options.GetInteger("socket-timeout", 4));
         using var emperor = launch.Emperor;
@@ -69,19 +69,6 @@ internal sealed partial class ForkServerBase(
             loop.Dispose();
             emperor?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Runs, once and without side effects, the code an adopted vassal runs first (layered configuration,
-    /// composition, the pid reply). Tiered compilation is off, so code is compiled on first use; compiled here, it
-    /// is inherited by every adopted child instead of being compiled again in each.
-    /// </summary>
-    private void CompileAdoptionPath()
-    {
-        var layered = configuration.Layer(["--http-socket", "127.0.0.1:0"], Environment.CurrentDirectory);
-        using var services = KernelServices.Build(layered, logging, new VassalLaunch(null, null, ExitOnReload: true));
-        _ = services.GetRequiredService<VassalSettings>();
-        _ = ForkServerReply.Encode(1);
     }
 
     private UnixListeningSocket Bind(string path)
