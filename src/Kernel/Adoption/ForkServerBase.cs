@@ -44,26 +44,30 @@ internal sealed partial class ForkServerBase(
         using var loop = new EventLoop();
         using var signals = ControlledSignals.CreateSignalFd();
         using var listener = Bind(path);
+        using var intermediates = new IntermediateReaper(loop, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals));
         if (emperor is not null)
         {
             loop.Add(emperor.Fd, EventLoop.Readable, _ => OnEmperor(emperor, loop));
         }
 
-        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, application, timeout, Release));
+        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, application, timeout, intermediates, Release));
         _log.LogInformation("fork server {Pid} ready on {Path} with {Application}", ProcessCalls.GetPid(), listener.Path, application.Description);
         emperor?.Report(VassalReport.Ready);
         while (!_stopping)
         {
-            loop.RunOnce(-1);
+            loop.RunOnce(intermediates.NextTimeoutMs());
+            intermediates.EnforceDeadlines();
         }
 
+        intermediates.ReapAll();
         _log.LogInformation("fork server {Pid} stopped", ProcessCalls.GetPid());
         return 0;
 
         // In an adopted vassal: drop every descriptor that belongs to the base.
         void Release()
         {
+            intermediates.Dispose();
             listener.Dispose();
             signals.Dispose();
             loop.Dispose();
