@@ -37,10 +37,11 @@ internal sealed class AdoptedVassal(
         var emperor = EmperorLink.Adopt(fds[ForkServerRequest.ControlFdIndex]);
 
         // A config pipe (config pushed by the Emperor) and on-demand sockets come only from monitors and modes
-        // ForkServer's Emperor does not have: they are not used, so they are not kept.
-        foreach (int extra in fds.Skip(1))
+        // ForkServer's Emperor does not have: they are not used, so they are not kept. (A loop, not Skip(1):
+        // LINQ over ints would be JIT-compiled in every adopted vassal.)
+        for (int i = 1; i < fds.Count; i++)
         {
-            close(extra);
+            close(fds[i]);
         }
 
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.AdoptedMaster, pid, 0));
