@@ -25,8 +25,14 @@ start_emperor() { # dir [fork-server args...]
   artifacts/forkserver/forkserver --emperor "$dir" "$@" >"$dir.log" 2>&1 &
   emperor_pid=$!
 }
+ini() { # name port processes extra: writes $work/name.tmp, ready to be renamed into a vassal folder
+  printf '[uwsgi]\nhttp-socket = 127.0.0.1:%s\nprocesses = %s\n%s\n' "$2" "$3" "$4" > "$work/$1.tmp"
+}
 drop() { # dir name port extra
-  printf '[uwsgi]\nhttp-socket = 127.0.0.1:%s\nprocesses = 2\n%s\n' "$3" "$4" > "$work/$2.tmp" && mv "$work/$2.tmp" "$1/$2"
+  ini "$2" "$3" 2 "$4" && mv "$work/$2.tmp" "$1/$2"
+}
+timed_drop() { # dir name port extra: drops the ini and prints the ms to its first 200 (bench/first-200.pl)
+  ini "$2" "$3" 2 "$4" && perl bench/first-200.pl "$3" "$work/$2.tmp" "$1/$2"
 }
 base() { # dir socket
   printf '[uwsgi]\nplugins = psgi\nearly-psgi = %s\nfork-server = %s\n' "$work/slow.psgi" "$2" > "$work/base.tmp" && mv "$work/base.tmp" "$1/perlbase.ini"
@@ -37,19 +43,19 @@ fork_args() { echo "--emperor-use-fork-server $1 --vassal-fork-base perlbase.ini
 # 1. adopted vs classic, one at a time
 socket="@fs-bench-$$"
 dir="$work/adopted"; start_emperor "$dir" $(fork_args "$socket"); base "$dir" "$socket"
-adopted=$(for i in 1 2 3 4 5; do t0=$(now_ms); drop "$dir" "a$i.ini" $((22000 + i)) ""; wait_200 $((22000 + i)); echo $(( $(now_ms) - t0 )); done | median)
+# One at a time, from a quiet base: the pause lets the previous vassal's second worker finish starting.
+adopted=$(for i in 1 2 3 4 5; do sleep 0.5; timed_drop "$dir" "a$i.ini" $((22000 + i)) ""; done | median)
 stop_emperor
 dir="$work/classic"; start_emperor "$dir"
-classic=$(for i in 1 2 3; do t0=$(now_ms); drop "$dir" "c$i.ini" $((22100 + i)) "plugins = psgi
-early-psgi = $work/slow.psgi"; wait_200 $((22100 + i)); echo $(( $(now_ms) - t0 )); rm "$dir/c$i.ini"; done | median)
+classic=$(for i in 1 2 3; do timed_drop "$dir" "c$i.ini" $((22100 + i)) "plugins = psgi
+early-psgi = $work/slow.psgi"; rm "$dir/c$i.ini"; done | median)
 stop_emperor
 
 # 2. N adopted at once
 dir="$work/many"; start_emperor "$dir" $(fork_args "$socket-many"); base "$dir" "$socket-many"
-for i in $(seq 1 "$n"); do printf '[uwsgi]\nhttp-socket = 127.0.0.1:%s\nprocesses = 1\n' $((23000 + i)) > "$work/m$i.ini"; done
-t0=$(now_ms); for i in $(seq 1 "$n"); do mv "$work/m$i.ini" "$dir/m$i.ini"; done
-for i in $(seq 1 "$n"); do wait_200 $((23000 + i)); done
-many=$(( $(now_ms) - t0 ))
+sleep 0.5
+for i in $(seq 1 "$n"); do ini "m$i" $((23000 + i)) 1 ""; done
+many=$(perl bench/first-200.pl $(for i in $(seq 1 "$n"); do echo $((23000 + i)) "$work/m$i.tmp" "$dir/m$i.ini"; done))
 stop_emperor
 
 # 3. PSS with 15 adopted vassals, app holding ~49 MB
