@@ -3,7 +3,9 @@
 # numbers are in FINDINGS.md §4):
 #   1. ini dropped -> first HTTP 200, adopted from a base that loaded a 10 s app, vs classic (median of 5)
 #   2. N inis dropped at once -> every adopted vassal answers 200
-#   3. PSS per adopted vassal (master + 2 workers) with 15 running, app holding ~49 MB
+#   3. PSS per adopted vassal (master + 2 workers) with 15 running, app holding ~49 MB, and what one vassal's
+#      processes have private (dirty pages by kind of mapping, from /proc/PID/smaps)
+# Times run from the rename of the ini into the folder to the first 200, taken by bench/first-200.pl.
 # Usage: bash bench/adoption.sh [N=100]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,8 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 cat > "$work/slow.psgi" <<'PSGI'
 sleep($ENV{APP_LOAD_SECONDS} // 10);
-my $big = 'x' x ($ENV{APP_MEGABYTES} // 0) * 1024 * 1024;   # resident, shared copy-on-write with adopted vassals
+# A package variable, so it outlives the file's scope: resident in the base, shared copy-on-write with every vassal.
+our $big = 'x' x (($ENV{APP_MEGABYTES} // 0) * 1024 * 1024);
 sub { [200, ['Content-Type' => 'text/plain'], ['Hello World']] }
 PSGI
 
@@ -66,10 +69,14 @@ total=0
 for m in $(pgrep -P "$emperor_pid"); do
   grep -q "fs p" "/proc/$m/comm" 2>/dev/null || continue
   for p in "$m" $(pgrep -P "$m"); do total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done
+  last=$m
 done
+# What one vassal's processes have to themselves; the 49 MB app, the runtime and the libraries are shared with the base.
+breakdown=$(perl bench/private-memory.pl "$last" $(pgrep -P "$last"))
 stop_emperor
 
 printf 'ini drop -> first 200, adopted (10 s app): %s ms (median of 5)\n' "$adopted"
 printf 'ini drop -> first 200, classic (10 s app):  %s ms (median of 3)\n' "$classic"
 printf '%s inis dropped at once -> all 200:         %s ms\n' "$n" "$many"
 printf 'PSS per adopted vassal (master + 2 workers, 49 MB app, 15 running): %s kB\n' "$((total / 15))"
+printf 'private dirty memory of one adopted vassal:\n%s\n' "$breakdown"
