@@ -28,10 +28,10 @@ internal static unsafe class HttpRehearsal
         + "POST /rehearsal HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
         + "Connection: close\r\n\r\nok");
 
-    /// <summary>Runs the rehearsal; returns the bytes the client received (two responses when all went well).</summary>
+    /// <summary>Runs the rehearsal; returns what the client received (two responses when all went well).</summary>
     /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
     /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
-    public static int Run(HttpLimits limits, ILogger logger)
+    public static string Run(HttpLimits limits, ILogger logger)
     {
         using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1);
         using var loop = new EventLoop();
@@ -41,7 +41,7 @@ internal static unsafe class HttpRehearsal
         try
         {
             SendAll(client, s_requests);
-            int received = 0;
+            var received = new StringBuilder();
             long deadline = Environment.TickCount64 + TimeoutMs;
             byte* buffer = stackalloc byte[4096];
             while (true)
@@ -50,12 +50,12 @@ internal static unsafe class HttpRehearsal
                 long n = recv(client, buffer, 4096, MSG_DONTWAIT);
                 if (n == 0)
                 {
-                    return received;
+                    return received.ToString();
                 }
 
                 if (n > 0)
                 {
-                    received += (int)n;
+                    received.Append(Encoding.Latin1.GetString(buffer, (int)n));
                 }
                 else if (Marshal.GetLastPInvokeError() is var errno && errno != EAGAIN && errno != EINTR)
                 {
