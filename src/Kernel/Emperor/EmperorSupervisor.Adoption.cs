@@ -6,14 +6,28 @@ namespace ForkServer.Kernel.Emperor;
 
 internal sealed partial class EmperorSupervisor
 {
+    // The base forks one vassal at a time. Requests beyond what it is working on only wait in its backlog with their
+    // socket-timeout running, so a burst (a hundred files dropped at once) timed out its tail and retried it; a
+    // few in flight are enough to keep the base busy while replies travel back.
+    private const int MaxAdoptionsInFlight = 4;
+
+    private int _adoptionsInFlight;
+
     /// <summary>
     /// Asks the fork server to fork this vassal (PROTOCOL.md §3). Nothing here blocks the loop (D5): the request
     /// goes out on a fresh connection, the reply is read when the loop says it arrived, and a base that does not
     /// answer within <c>socket-timeout</c> fails only this adoption (D1). A base that is not listening yet makes
-    /// the vassal wait for it instead of being blacklisted (D4).
+    /// the vassal wait for it instead of being blacklisted (D4), and so does a base with
+    /// <see cref="MaxAdoptionsInFlight"/> requests already in flight.
     /// </summary>
     private void RequestAdoption(VassalInstance vassal)
     {
+        if (_adoptionsInFlight >= MaxAdoptionsInFlight)
+        {
+            vassal.AwaitingForkServer = true;
+            return;
+        }
+
         var control = ControlSocketPair.Create();
         AdoptionSession? session;
         try
@@ -45,6 +59,7 @@ internal sealed partial class EmperorSupervisor
         vassal.ReleaseListener();
         vassal.AwaitingForkServer = false;
         vassal.Adoption = new PendingAdoption(session, control);
+        _adoptionsInFlight++;
         _loop.Add(session.Fd, EventLoop.Readable, _ => OnAdoptionReply(vassal));
     }
 
@@ -89,6 +104,7 @@ internal sealed partial class EmperorSupervisor
         _loop.Remove(session.Fd);
         session.Dispose();
         vassal.Adoption = null;
+        _adoptionsInFlight--;
     }
 
     private void FailAdoption(VassalInstance vassal, string reason)
