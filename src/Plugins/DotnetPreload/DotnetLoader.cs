@@ -30,7 +30,8 @@ internal sealed class DotnetLoader : IEarlyLoader
     // ApplicationAssemblies has hooked their resolution.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IPreloadedApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, LoadContext context)
-        => ApplicationPreloader.Preload(files, assemblies, context.Options.GetValues(DotnetOptionNames.Argument), context.Logging);
+        => ApplicationPreloader.Preload(
+            files, assemblies, context.Options.GetValues(DotnetOptionNames.Argument), context.Options.GetFlag(DotnetOptionNames.WarmUp, defaultValue: true), context.Logging);
 
     private static string? OptionFor(LoadContext context) => context.Phase switch
     {

@@ -6,4 +6,5 @@ internal static class DotnetOptionNames
     public const string App = "dotnet";
     public const string EarlyApp = "early-dotnet";
     public const string Argument = "dotnet-arg";
+    public const string WarmUp = "dotnet-warm-up";
 }

@@ -3,6 +3,7 @@ using System.Runtime;
 using ForkServer.Abstractions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Plugins.DotnetPreload.Internal;
@@ -14,7 +15,7 @@ namespace ForkServer.Plugins.DotnetPreload.Internal;
 /// </summary>
 internal static class ApplicationPreloader
 {
-    public static DotnetApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, IReadOnlyList<string> args, ILoggerFactory logging)
+    public static DotnetApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, IReadOnlyList<string> args, bool warmUp, ILoggerFactory logging)
     {
         var clock = Stopwatch.StartNew();
         var logger = logging.CreateLogger(DotnetLoader.LogCategory);
@@ -31,13 +32,19 @@ internal static class ApplicationPreloader
             ThreadAudit.ThrowIfThreadsStarted(files.Name, "Main");
 
             var host = started.Host!;
-            if (host.Services.GetService<IServer>() is null)
+            if (host.Services.GetService<IServer>() is not ForkAwareServer server)
             {
                 throw new ApplicationLoadException($"cannot preload .NET application {files.MainAssembly}: its host has no web server (IServer); the dotnet plugin serves ASP.NET Core applications");
             }
 
             int hooks = PreloadHooks.RunAll(main, host.Services, files.MainAssembly);
             ThreadAudit.ThrowIfThreadsStarted(files.Name, "its preload hooks");
+            if (warmUp)
+            {
+                WarmUp(host, server, files, logger);
+                ThreadAudit.ThrowIfThreadsStarted(files.Name, $"the warm-up request (turn it off with {DotnetOptionNames.WarmUp} = false)");
+            }
+
             int compiled = Precompiler.CompileAll(assemblies.OwnAssemblies);
 
             // What survives the preload is shared by every worker as long as nobody writes to it: compacted into the
@@ -50,6 +57,32 @@ internal static class ApplicationPreloader
                 "{Application} preloaded in {Milliseconds} ms: host built, {Hooks} preload hook(s) run, {Methods} method(s) compiled, {Heap} MB on the heap",
                 files.Name, clock.ElapsedMilliseconds, hooks, compiled, GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
             return new DotnetApplication(files, started, interception.RequestServed, logger);
+        }
+    }
+
+    /// <summary>
+    /// Runs the web host's own start in the base with the server held back (<see cref="ForkAwareServer"/>): the
+    /// request pipeline is built and one request goes through it, so workers inherit that code compiled. The other
+    /// hosted services are created (constructors only) but not started.
+    /// </summary>
+    private static void WarmUp(IHost host, ForkAwareServer server, ApplicationFiles files, ILogger logger)
+    {
+        var webHost = host.Services.GetServices<IHostedService>().FirstOrDefault(s => s.GetType().FullName == "Microsoft.AspNetCore.Hosting.GenericWebHostService");
+        if (webHost is null)
+        {
+            return;
+        }
+
+        var starting = webHost.StartAsync(CancellationToken.None);
+        if (starting.IsFaulted)
+        {
+            var cause = starting.Exception!.InnerException!;
+            throw new ApplicationLoadException($"cannot preload .NET application {files.MainAssembly}: building its request pipeline threw {cause.GetType().Name}: {cause.Message}", cause);
+        }
+
+        if (!server.WarmedUp)
+        {
+            logger.LogWarning("{Application}: the warm-up request {Path} did not complete synchronously; workers will compile the request path themselves", files.Name, WarmUpRequest.Path);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -91,6 +92,7 @@ internal sealed class HostInterception : IObserver<DiagnosticListener>, IObserve
     {
         services.RemoveAll<IHostLifetime>();
         services.AddSingleton<IHostLifetime>(lifetime);
+        WrapServer(services, lifetime);
 
         // The console logger starts its queue thread when the first logger is created, which Build() does.
         for (int i = services.Count - 1; i >= 0; i--)
@@ -106,5 +108,40 @@ internal sealed class HostInterception : IObserver<DiagnosticListener>, IObserve
 
         // First registered is outermost: it sees every response complete.
         services.Insert(0, ServiceDescriptor.Singleton<IStartupFilter>(RequestServed));
+    }
+
+    /// <summary>Puts the application's server (the last IServer registered) inside a <see cref="ForkAwareServer"/>.</summary>
+    private static void WrapServer(IServiceCollection services, PreloadLifetime lifetime)
+    {
+        int index = services.Count - 1;
+        while (index >= 0 && (services[index].ServiceType != typeof(IServer) || services[index].IsKeyedService))
+        {
+            index--;
+        }
+
+        if (index < 0)
+        {
+            return; // no server at all: the preloader refuses the application
+        }
+
+        var original = services[index];
+        Func<IServiceProvider, IServer> inner;
+        if (original.ImplementationInstance is IServer instance)
+        {
+            inner = _ => instance;
+        }
+        else if (original.ImplementationFactory is { } factory)
+        {
+            inner = provider => (IServer)factory(provider);
+        }
+        else
+        {
+            // Registered as itself, the server is still built by the container, with the constructor it would pick.
+            var type = original.ImplementationType!;
+            services.Add(ServiceDescriptor.Singleton(type, type));
+            inner = provider => (IServer)provider.GetRequiredService(type);
+        }
+
+        services[index] = ServiceDescriptor.Singleton<IServer>(provider => new ForkAwareServer(inner(provider), lifetime));
     }
 }
