@@ -88,6 +88,15 @@ internal sealed class WorkerProcess(
     {
         using var signals = ControlledSignals.CreateSignalFd();
         int loyal = emperor is null ? 1 : 0;
+
+        // The application's start runs on this thread, so no signal is read until it returns: should the master die
+        // meanwhile, a SIGTERM would wait for ever behind a start that hangs. Until then the master's death kills.
+        ProcessCalls.SetParentDeathSignal(SIGKILL);
+        if (ProcessCalls.GetParentPid() != masterPid)
+        {
+            return 1;
+        }
+
         var server = selfHosted.StartServing(new ServingContext(slot, pid, listener.Fd, options, logging, () =>
         {
             // Each worker tells the Emperor once that it served a request ("loyal"); servers call this from any thread.
@@ -96,6 +105,12 @@ internal sealed class WorkerProcess(
                 emperor!.Report(VassalReport.Loyal);
             }
         }));
+        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        if (ProcessCalls.GetParentPid() != masterPid)
+        {
+            _stopping = true; // the master died while the server started: stop it gracefully at once
+        }
+
         ReportReady();
         if (slot == 1)
         {
