@@ -82,6 +82,82 @@ public sealed class ForkServerModeTests : IDisposable
     }
 
     [Fact]
+    public async Task Touching_an_adopted_vassal_refuses_no_connection()
+    {
+        DropSeed();
+        int one = _emperor.WaitAccepting("one.ini");
+        int port = _emperor.PortOf(one);
+        using var client = Http.Client(port);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var pids = new HashSet<string>();
+        var failures = new List<string>();
+        var loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var (status, body) = await Http.GetFresh(client, "");
+                    if (status != 200)
+                    {
+                        failures.Add($"status {status}");
+                    }
+
+                    lock (pids)
+                    {
+                        pids.Add(body.Split(' ')[3]);
+                    }
+                }
+                catch (HttpRequestException e)
+                {
+                    failures.Add(e.Message);
+                }
+            }
+        });
+
+        File.SetLastWriteTimeUtc(Path.Combine(_emperor.VassalDirectory, "one.ini"), DateTime.UtcNow.AddSeconds(5));
+        int reloaded = Adopted("one.ini", occurrence: 1);
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {reloaded}\\] vassal: listening on 127.0.0.1:{port}, handed over"));
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {reloaded}\\] master: all 4 worker"));
+        int[] newWorkers = ProcessTree.ChildrenOf(reloaded).ToArray();
+        while (!stop.IsCancellationRequested && !HasServed(pids, newWorkers))
+        {
+            await Task.Delay(10);
+        }
+
+        stop.Cancel();
+        await loop;
+
+        Assert.Empty(failures);
+        Assert.True(HasServed(pids, newWorkers), "no request reached the re-adopted vassal");
+        Assert.False(ProcessTree.IsAlive(one));
+    }
+
+    [Fact]
+    public async Task An_adopted_vassal_whose_address_changed_lets_the_old_port_go()
+    {
+        DropSeed();
+        int one = _emperor.WaitAccepting("one.ini");
+        int oldPort = _emperor.PortOf(one);
+
+        _emperor.DropFile("one.ini", "[uwsgi]\nhttp-socket = 127.0.0.2:0\nprocesses = 1\n");
+        int reloaded = Adopted("one.ini", occurrence: 1);
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {reloaded}\\] vassal: http-socket is now 127.0.0.2:0: closing the handed-over 127.0.0.1:{oldPort}"));
+        _emperor.WaitAccepting("one.ini", occurrence: 1);
+
+        using var oldClient = Http.Client(oldPort);
+        await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetFresh(oldClient, ""));
+    }
+
+    private static bool HasServed(HashSet<string> pids, int[] workers)
+    {
+        lock (pids)
+        {
+            return workers.Any(w => pids.Contains(w.ToString()));
+        }
+    }
+
+    [Fact]
     public void Killed_workers_masters_and_the_base_all_recover()
     {
         DropSeed();

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Options;
@@ -36,18 +37,19 @@ internal sealed class AdoptedVassal(
         ProcessTitle.Set(Title(request.Argv));
         var emperor = EmperorLink.Adopt(fds[ForkServerRequest.ControlFdIndex]);
 
-        // A config pipe (config pushed by the Emperor) and on-demand sockets come only from monitors and modes
-        // ForkServer's Emperor does not have: they are not used, so they are not kept.
-        foreach (int extra in fds.Skip(1))
+        int? onDemand = TakeOnDemandSocket();
+
+        // A config pipe (config pushed by the Emperor) comes only from monitors ForkServer's Emperor does not have.
+        if (request.ConfigFdIndex is { } config)
         {
-            close(extra);
+            close(fds[config]);
         }
 
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.AdoptedMaster, pid, 0));
         try
         {
             var configuration = baseConfiguration.Layer(request.Argv.Skip(1).ToList(), Environment.CurrentDirectory);
-            using var services = KernelServices.Build(configuration, logging, new VassalLaunch(emperor, application, ExitOnReload: true));
+            using var services = KernelServices.Build(configuration, logging, new VassalLaunch(emperor, application, ExitOnReload: true, onDemand));
             return services.GetRequiredService<VassalStartup>().Run();
         }
         catch (Exception e) when (e is ConfigurationException or PluginLoadException or StartupException or ApplicationLoadException)
@@ -56,6 +58,28 @@ internal sealed class AdoptedVassal(
             emperor.Dispose();
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The on-demand socket goes to fd 0, where uWSGI's vassals find it (PROTOCOL.md §4); ForkServer's Emperor sends
+    /// one when the vassal's previous process handed its listening socket over on reload.
+    /// </summary>
+    private int? TakeOnDemandSocket()
+    {
+        if (request.OnDemandFdIndex is not { } index)
+        {
+            return null;
+        }
+
+        int fd = fds[index];
+        bool moved = dup2(fd, 0) == 0;
+        if (!moved)
+        {
+            _log.LogWarning("cannot move the on-demand socket {Fd} onto fd 0 (errno {Errno}): binding anew", fd, Marshal.GetLastPInvokeError());
+        }
+
+        close(fd);
+        return moved ? 0 : null;
     }
 
     // "fs-one.ini": what ps shows (15 bytes at most) — the config name says which vassal this is.

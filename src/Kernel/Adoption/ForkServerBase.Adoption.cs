@@ -9,7 +9,7 @@ namespace ForkServer.Kernel.Adoption;
 
 internal sealed partial class ForkServerBase
 {
-    private unsafe void OnConnection(UnixListeningSocket listener, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
+    private unsafe void OnConnection(UnixListeningSocket listener, IPreloadedApplication application, TimeSpan timeout, IntermediateReaper intermediates, Action releaseBase)
     {
         if (SocketAccept.Next(listener.Fd, null, out int connection, out int errno) != AcceptOutcome.Accepted)
         {
@@ -23,7 +23,7 @@ internal sealed partial class ForkServerBase
 
         try
         {
-            Adopt(connection, application, timeout, releaseBase);
+            Adopt(connection, application, timeout, intermediates, releaseBase);
         }
         catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException or UnauthorizedAccessException)
         {
@@ -35,7 +35,7 @@ internal sealed partial class ForkServerBase
         }
     }
 
-    private void Adopt(int connection, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
+    private void Adopt(int connection, IPreloadedApplication application, TimeSpan timeout, IntermediateReaper intermediates, Action releaseBase)
     {
         var peer = PeerCredentials.Of(connection);
         if (peer.Uid != 0 && peer.Uid != getuid())
@@ -48,11 +48,14 @@ internal sealed partial class ForkServerBase
         application.PrepareForFork();
         try
         {
-            ProcessForker.ForkDetached(() =>
+            // Not waiting for the second fork: the Emperor learns the pid from the grandchild itself, and the base
+            // is free for the next request while the intermediate forks and exits.
+            int intermediate = ProcessForker.ForkDetachedUnwaited(() =>
             {
                 releaseBase();
                 return new AdoptedVassal(connection, request, fds, application, configuration, logging, timeout).Run();
             });
+            intermediates.Watch(intermediate, string.Join(' ', request.Argv));
         }
         finally
         {

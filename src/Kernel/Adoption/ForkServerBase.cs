@@ -37,51 +37,42 @@ internal sealed partial class ForkServerBase(
     {
         loader.Load(LoadPhase.Early);
         var application = loader.Require();
-        CompileAdoptionPath();
+        RehearseAdoption(application);
         string path = options.GetValue("fork-server")!;
         var timeout = TimeSpan.FromSeconds(options.GetInteger("socket-timeout", 4));
         using var emperor = launch.Emperor;
         using var loop = new EventLoop();
         using var signals = ControlledSignals.CreateSignalFd();
         using var listener = Bind(path);
+        using var intermediates = new IntermediateReaper(loop, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals));
         if (emperor is not null)
         {
             loop.Add(emperor.Fd, EventLoop.Readable, _ => OnEmperor(emperor, loop));
         }
 
-        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, application, timeout, Release));
+        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, application, timeout, intermediates, Release));
         _log.LogInformation("fork server {Pid} ready on {Path} with {Application}", ProcessCalls.GetPid(), listener.Path, application.Description);
         emperor?.Report(VassalReport.Ready);
         while (!_stopping)
         {
-            loop.RunOnce(-1);
+            loop.RunOnce(intermediates.NextTimeoutMs());
+            intermediates.EnforceDeadlines();
         }
 
+        intermediates.ReapAll();
         _log.LogInformation("fork server {Pid} stopped", ProcessCalls.GetPid());
         return 0;
 
         // In an adopted vassal: drop every descriptor that belongs to the base.
         void Release()
         {
+            intermediates.Dispose();
             listener.Dispose();
             signals.Dispose();
             loop.Dispose();
             emperor?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Runs, once and without side effects, the code an adopted vassal runs first (layered configuration,
-    /// composition, the pid reply). Tiered compilation is off, so code is compiled on first use; compiled here, it
-    /// is inherited by every adopted child instead of being compiled again in each.
-    /// </summary>
-    private void CompileAdoptionPath()
-    {
-        var layered = configuration.Layer(["--http-socket", "127.0.0.1:0"], Environment.CurrentDirectory);
-        using var services = KernelServices.Build(layered, logging, new VassalLaunch(null, null, ExitOnReload: true));
-        _ = services.GetRequiredService<VassalSettings>();
-        _ = ForkServerReply.Encode(1);
     }
 
     private UnixListeningSocket Bind(string path)

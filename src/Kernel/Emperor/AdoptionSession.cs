@@ -31,10 +31,16 @@ internal sealed unsafe class AdoptionSession : IDisposable
     /// Connects and sends the request; null when the fork server is not listening (yet): no socket file, nobody
     /// accepting, or a full backlog.
     /// </summary>
-    public static AdoptionSession? Begin(string socketPath, IReadOnlyList<string> argv, int controlFd, TimeSpan timeout)
+    /// <param name="socketPath">The fork server's socket (<c>@name</c> for an abstract one).</param>
+    /// <param name="argv">The vassal's arguments.</param>
+    /// <param name="controlFd">The vassal's end of its control socket.</param>
+    /// <param name="onDemandFd">A listening socket for the vassal (mask 0x04), or -1.</param>
+    /// <param name="timeout">How long the whole session may take (<c>socket-timeout</c>).</param>
+    public static AdoptionSession? Begin(string socketPath, IReadOnlyList<string> argv, int controlFd, int onDemandFd, TimeSpan timeout)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        byte[] request = ForkServerRequest.Encode(argv, ForkServerFdMask.Control);
+        var mask = onDemandFd >= 0 ? ForkServerFdMask.Control | ForkServerFdMask.OnDemand : ForkServerFdMask.Control;
+        byte[] request = ForkServerRequest.Encode(argv, mask);
         int fd = PosixException.ThrowIfFailed(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket for the fork server");
         try
         {
@@ -52,7 +58,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
                 throw new PosixException($"connect to fork server '{socketPath}'", errno);
             }
 
-            FdPassing.Send(fd, request, [controlFd], deadline);
+            FdPassing.Send(fd, request, onDemandFd >= 0 ? [controlFd, onDemandFd] : [controlFd], deadline);
             return new AdoptionSession(fd, deadline);
         }
         catch

@@ -6,21 +6,23 @@ namespace ForkServer.Kernel.Emperor;
 
 internal sealed partial class EmperorSupervisor
 {
-    // A base adopts one vassal at a time, and a session's socket-timeout runs from its request. Sent all at once,
-    // 200 requests queued in the base past that timeout, failed, were retried, and the base forked vassals whose
-    // Emperor had given up (bench/load-200.sh: 36 adopted, 970 failed sessions in 2 minutes). A few at a time,
-    // a request waits for at most a few adoptions; the rest wait here, and ServeAdoptions sends them as sessions end.
-    private const int AdoptionsInFlight = 4;
+    // The base forks one vassal at a time. Requests beyond what it is working on only wait in its backlog with their
+    // socket-timeout running, so a burst (a hundred files dropped at once) timed out its tail and retried it; a
+    // few in flight are enough to keep the base busy while replies travel back.
+    private const int MaxAdoptionsInFlight = 4;
+
+    private int _adoptionsInFlight;
 
     /// <summary>
     /// Asks the fork server to fork this vassal (PROTOCOL.md §3). Nothing here blocks the loop (D5): the request
     /// goes out on a fresh connection, the reply is read when the loop says it arrived, and a base that does not
     /// answer within <c>socket-timeout</c> fails only this adoption (D1). A base that is not listening yet makes
-    /// the vassal wait for it instead of being blacklisted (D4).
+    /// the vassal wait for it instead of being blacklisted (D4), and so does a base with
+    /// <see cref="MaxAdoptionsInFlight"/> requests already in flight.
     /// </summary>
     private void RequestAdoption(VassalInstance vassal)
     {
-        if (_vassals.Values.Count(v => v.Adoption is not null) >= AdoptionsInFlight)
+        if (_adoptionsInFlight >= MaxAdoptionsInFlight)
         {
             vassal.AwaitingForkServer = true;
             return;
@@ -30,7 +32,7 @@ internal sealed partial class EmperorSupervisor
         AdoptionSession? session;
         try
         {
-            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, _settings.SocketTimeout);
+            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, vassal.HeldListener, _settings.SocketTimeout);
         }
         catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException)
         {
@@ -51,10 +53,13 @@ internal sealed partial class EmperorSupervisor
             return;
         }
 
-        // The base has its copy now; ours would keep the vassal's channel open after the vassal is gone.
+        // The base has its copies now (fds in flight stay open); ours would keep the vassal's channel open after
+        // the vassal is gone, and the listener open after the vassal closed it for a new address.
         control.CloseVassalEnd();
+        vassal.ReleaseListener();
         vassal.AwaitingForkServer = false;
         vassal.Adoption = new PendingAdoption(session, control);
+        _adoptionsInFlight++;
         _loop.Add(session.Fd, EventLoop.Readable, _ => OnAdoptionReply(vassal));
     }
 
@@ -99,6 +104,7 @@ internal sealed partial class EmperorSupervisor
         _loop.Remove(session.Fd);
         session.Dispose();
         vassal.Adoption = null;
+        _adoptionsInFlight--;
     }
 
     private void FailAdoption(VassalInstance vassal, string reason)

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
@@ -15,36 +15,82 @@ internal sealed partial class EmperorSupervisor
     /// Reads what a vassal reported. One bounded read per readiness event: the loop is level-triggered, so a
     /// vassal with more to say is called again, after everyone else had their turn.
     /// </summary>
-    private unsafe void OnControl(VassalInstance vassal, VassalProcess process)
+    private void OnControl(VassalInstance vassal, VassalProcess process)
     {
-        byte* buffer = stackalloc byte[ReadChunk];
-        long n = recv(process.ControlFd, buffer, ReadChunk, MSG_DONTWAIT);
-        if (n < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno == EAGAIN || errno == EINTR)
-            {
-                return;
-            }
-        }
-
-        if (n <= 0)
+        if (!ReadReports(vassal, process, out bool closed) && closed)
         {
             Curse(vassal, process, "its control socket closed");
-            return;
+        }
+    }
+
+    /// <summary>
+    /// One bounded read of reports; false when there is nothing more to read: none pending, the vassal closed its
+    /// end (<paramref name="closed"/>), or the channel failed and was cursed.
+    /// </summary>
+    private bool ReadReports(VassalInstance vassal, VassalProcess process, out bool closed)
+    {
+        closed = false;
+        Span<byte> buffer = stackalloc byte[ReadChunk];
+        int n;
+        try
+        {
+            n = FdPassing.ReceiveAvailable(process.ControlFd, buffer, _receivedFds);
+        }
+        catch (Exception e) when (e is PosixException or FdPassingException)
+        {
+            CloseReceivedFds();
+            Curse(vassal, process, $"its control socket failed: {e.Message}");
+            return false;
         }
 
-        if (IsFlooding(process, (int)n))
+        if (n < 0)
         {
+            return false;
+        }
+
+        if (n == 0)
+        {
+            closed = true;
+            return false;
+        }
+
+        if (IsFlooding(process, n))
+        {
+            CloseReceivedFds();
             _log.LogError("vassal {Name} (pid {VassalPid}) floods its control socket (> {Limit} bytes/s): channel closed", vassal.Name, process.Pid, FloodBytesPerSecond);
             Curse(vassal, process, "it flooded its control socket");
-            return;
+            return false;
         }
 
-        for (int i = 0; i < n; i++)
+        foreach (byte report in buffer[..n])
         {
-            OnReport(vassal, process, (VassalReport)buffer[i]);
+            OnReport(vassal, process, (VassalReport)report);
         }
+
+        // Only a hand-over carries an fd; any other is not ours to keep.
+        CloseReceivedFds();
+        return true;
+    }
+
+    /// <summary>
+    /// Reads what an exited vassal said last: its exit and its final reports (a listener hand-over) can arrive in
+    /// the same loop turn, and the exit must not make the Emperor miss them.
+    /// </summary>
+    private void DrainReports(VassalInstance vassal, VassalProcess process)
+    {
+        while (process.HasControl && ReadReports(vassal, process, out _))
+        {
+        }
+    }
+
+    private void CloseReceivedFds()
+    {
+        foreach (int fd in _receivedFds)
+        {
+            close(fd);
+        }
+
+        _receivedFds.Clear();
     }
 
     private static bool IsFlooding(VassalProcess process, int bytes)
@@ -95,6 +141,11 @@ internal sealed partial class EmperorSupervisor
                 break;
             case VassalReport.Heartbeat:
                 process.LastHeartbeat = now;
+                break;
+            case VassalReport.ListenerHandOver when process.Adopted && _receivedFds.Count > 0:
+                vassal.HoldListener(_receivedFds[0]);
+                _receivedFds.RemoveAt(0);
+                _log.LogInformation("vassal {Name} (pid {VassalPid}) handed over its listening socket for its next adoption", vassal.Name, process.Pid);
                 break;
             default:
                 // 2 (config request) needs a config pipe, 22/30 on-demand and broodlord modes: none exist here.

@@ -57,6 +57,7 @@ internal sealed partial class EmperorSupervisor
             }
             else if (vassal.Adoption is null)
             {
+                vassal.ReleaseListener();
                 _vassals.Remove(vassal.Name);
             }
         }

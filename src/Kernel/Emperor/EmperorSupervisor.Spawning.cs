@@ -65,6 +65,7 @@ internal sealed partial class EmperorSupervisor
         }
 
         _loop.Remove(process.Handle.Fd);
+        DrainReports(vassal, process);
         if (process.HasControl)
         {
             _loop.Remove(process.ControlFd);
@@ -85,9 +86,11 @@ internal sealed partial class EmperorSupervisor
         }
         else if (process.Adopted && process.ReloadSent)
         {
-            // An adopted vassal reloads by exiting (it cannot re-execute without losing the preloaded app).
+            // An adopted vassal reloads by exiting (it cannot re-execute without losing the preloaded app); the
+            // listening socket it handed over goes to its successor.
             _log.LogInformation("vassal {Name} (pid {VassalPid}) ended for its reload: adopting anew", vassal.Name, process.Pid);
             Spawn(vassal);
+            return;
         }
         else if (status.ExitCode == ExileExitCode)
         {
@@ -97,6 +100,9 @@ internal sealed partial class EmperorSupervisor
         {
             ScheduleRespawn(vassal, process, status);
         }
+
+        // Only a reload passes the socket on; after a crash or a stop the new process binds its own.
+        vassal.ReleaseListener();
     }
 
     // uWSGI's UWSGI_EXILE_CODE: a vassal exiting with it asks not to be respawned.

@@ -28,6 +28,9 @@ internal sealed partial class EmperorSupervisor : IDisposable
     private readonly Dictionary<string, VassalInstance> _vassals = new(StringComparer.Ordinal);
     private readonly List<VassalMonitor> _monitors = new();
     private readonly Blacklist _blacklist;
+
+    // Fds that came with the report being read; reused, as reports arrive all the time (heartbeats).
+    private readonly List<int> _receivedFds = new();
     private readonly VassalCommandLine _commandLine;
     private EmperorStatsServer? _stats;
     private bool _stopping;

@@ -1,4 +1,5 @@
 using ForkServer.Kernel.Posix;
+using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -49,4 +50,27 @@ internal sealed class VassalInstance(string name, string configPath, string moni
 
     /// <summary>Unix seconds of the last loyal report, kept across respawns like uWSGI's <c>last_loyal</c>.</summary>
     public long LastLoyal { get; set; }
+
+    /// <summary>
+    /// The listening socket its last process handed over when it exited for a reload (-1 for none): kept open so
+    /// clients wait in the backlog, and passed to the next adoption as its on-demand socket.
+    /// </summary>
+    public int HeldListener { get; private set; } = -1;
+
+    /// <summary>Keeps <paramref name="fd"/> (now owned here) as <see cref="HeldListener"/>, closing one held before.</summary>
+    public void HoldListener(int fd)
+    {
+        ReleaseListener();
+        HeldListener = fd;
+    }
+
+    /// <summary>Closes the held listener, if any: it went to the new process, or nobody will take it.</summary>
+    public void ReleaseListener()
+    {
+        if (HeldListener >= 0)
+        {
+            close(HeldListener);
+            HeldListener = -1;
+        }
+    }
 }

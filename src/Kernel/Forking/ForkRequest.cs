@@ -18,12 +18,14 @@ internal sealed class ForkRequest
 
     private readonly ForkHandOff _handOff;
     private readonly Func<int> _childMain;
+    private readonly bool _detach;
     private readonly ForkPipe? _grandchildReport;
 
-    private ForkRequest(ForkHandOff handOff, Func<int> childMain, ForkPipe? grandchildReport)
+    private ForkRequest(ForkHandOff handOff, Func<int> childMain, bool detach, ForkPipe? grandchildReport)
     {
         _handOff = handOff;
         _childMain = childMain;
+        _detach = detach;
         _grandchildReport = grandchildReport;
     }
 
@@ -38,12 +40,13 @@ internal sealed class ForkRequest
 
     /// <summary>
     /// Allocates a request and drops it. Not inlined, so no reference survives in the caller's frame and the
-    /// next gen-0 collection hands it to the finalizer thread. With <paramref name="grandchildReport"/>, the child
-    /// forks once more at once and reports the grandchild's pid there (a detached double fork).
+    /// next gen-0 collection hands it to the finalizer thread. With <paramref name="detach"/>, the child forks once
+    /// more at once and exits (a detached double fork), reporting the grandchild's pid to
+    /// <paramref name="grandchildReport"/> if there is one, and in its exit code either way (0: forked).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Submit(ForkHandOff handOff, Func<int> childMain, ForkPipe? grandchildReport)
-        => _ = new ForkRequest(handOff, childMain, grandchildReport);
+    public static void Submit(ForkHandOff handOff, Func<int> childMain, bool detach, ForkPipe? grandchildReport)
+        => _ = new ForkRequest(handOff, childMain, detach, grandchildReport);
 
     private void Execute()
     {
@@ -105,17 +108,23 @@ internal sealed class ForkRequest
     {
         try
         {
-            if (_grandchildReport is not null)
+            if (_detach)
             {
                 int grandchildPid = SystemCalls.Fork();
                 if (grandchildPid != 0)
                 {
                     // The intermediate: report and vanish, so the grandchild is orphaned to the subreaper.
-                    _grandchildReport.WriteInt32(grandchildPid > 0 ? grandchildPid : -Marshal.GetLastPInvokeError());
+                    int errno = Marshal.GetLastPInvokeError();
+                    _grandchildReport?.WriteInt32(grandchildPid > 0 ? grandchildPid : -errno);
+                    if (grandchildPid < 0 && _grandchildReport is null)
+                    {
+                        ProcessForker.ReportChildCrash(new PosixException("fork of the grandchild of a detached fork", errno));
+                    }
+
                     ProcessCalls.ExitImmediately(grandchildPid > 0 ? 0 : 1);
                 }
 
-                _grandchildReport.Dispose();
+                _grandchildReport?.Dispose();
             }
 
             _handOff.Dispose();

@@ -29,7 +29,7 @@ internal static class ProcessForker
     /// result (never the .NET shutdown path: flush what you wrote). Returns the child's pid, in the parent only.
     /// </summary>
     /// <exception cref="ForkRefusedException">The process has threads a child would lose.</exception>
-    public static int Fork(Func<int> childMain) => ForkOnFinalizerThread(childMain, grandchildReport: null);
+    public static int Fork(Func<int> childMain) => ForkOnFinalizerThread(childMain, detach: false, grandchildReport: null);
 
     /// <summary>
     /// Double fork: the intermediate child only forks again and exits, so the grandchild, which runs
@@ -39,7 +39,7 @@ internal static class ProcessForker
     public static int ForkDetached(Func<int> grandchildMain)
     {
         using var report = ForkPipe.Create("the grandchild pid of a detached fork");
-        int intermediatePid = ForkOnFinalizerThread(grandchildMain, report);
+        int intermediatePid = ForkOnFinalizerThread(grandchildMain, detach: true, report);
 
         // Only the intermediate may hold the write end now, so its death without a report reads as end-of-file.
         report.CloseWriteEnd();
@@ -60,6 +60,20 @@ internal static class ProcessForker
             _ => grandchildPid.Value,
         };
     }
+
+    /// <summary>
+    /// Double fork that does not wait for the second fork: returns the intermediate child's pid as soon as it
+    /// exists. The intermediate forks the grandchild, which runs <paramref name="grandchildMain"/> and is
+    /// re-parented to the nearest subreaper, and exits 0, or 1 (with the error on fd 2) if that fork failed. The
+    /// caller must reap the intermediate, and kill it if it has not exited within <see cref="HandOffTimeout"/>
+    /// (<see cref="IntermediateReaper"/> does both from an event loop).
+    /// </summary>
+    /// <remarks>
+    /// For a fork server, whose callers learn the grandchild's pid from the grandchild itself: waiting here for the
+    /// second fork and for the intermediate's exit (its address space torn down) cost it several milliseconds
+    /// per adoption, during which every other adoption queued.
+    /// </remarks>
+    public static int ForkDetachedUnwaited(Func<int> grandchildMain) => ForkOnFinalizerThread(grandchildMain, detach: true, grandchildReport: null);
 
     /// <summary>In the child, on its finalizer thread: runs the child's main on a new foreground thread.</summary>
     internal static void StartChildMain(Func<int> childMain)
@@ -97,7 +111,7 @@ internal static class ProcessForker
         }
     }
 
-    private static int ForkOnFinalizerThread(Func<int> childMain, ForkPipe? grandchildReport)
+    private static int ForkOnFinalizerThread(Func<int> childMain, bool detach, ForkPipe? grandchildReport)
     {
         int callerThreadId = SystemCalls.GetThreadId();
         int mainThreadId = s_mainThreadId != 0 ? s_mainThreadId : ProcessCalls.GetPid();
@@ -115,7 +129,7 @@ internal static class ProcessForker
         ulong previousMask = ControlledSignals.BlockInCurrentThread();
         try
         {
-            ForkRequest.Submit(handOff, childMain, grandchildReport);
+            ForkRequest.Submit(handOff, childMain, detach, grandchildReport);
 
             // A gen-0 collection is enough to find the fresh request dead and queue its finalizer, and far
             // cheaper than a full one in a base process holding a large preloaded heap.

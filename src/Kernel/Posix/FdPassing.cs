@@ -129,6 +129,24 @@ internal static unsafe partial class FdPassing
     /// <returns>The bytes read, 0 at end of stream.</returns>
     private static int ReceiveOnce(int socketFd, Span<byte> buffer, List<int> fds, long deadline)
     {
+        int count;
+        while ((count = ReceiveAvailable(socketFd, buffer, fds)) < 0)
+        {
+            WaitUntilReady(socketFd, POLLIN, deadline, $"recvmsg on fd {socketFd}");
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// One non-blocking read: what has arrived, with the fds that came with it appended to <paramref name="fds"/>
+    /// (close-on-exec; the caller owns them).
+    /// </summary>
+    /// <returns>The bytes read, 0 at end of stream, -1 when nothing has arrived.</returns>
+    /// <exception cref="FdPassingException">More fds came than <see cref="ReceiveCapacity"/> (MSG_CTRUNC).</exception>
+    /// <exception cref="PosixException">recvmsg failed.</exception>
+    public static int ReceiveAvailable(int socketFd, Span<byte> buffer, List<int> fds)
+    {
         ulong* control = stackalloc ulong[ReceiveControlLength / sizeof(ulong)];
         fixed (byte* data = buffer)
         {
@@ -145,7 +163,16 @@ internal static unsafe partial class FdPassing
             int count;
             while ((count = (int)ReceiveMessage(socketFd, &message, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) < 0)
             {
-                WaitAfterFailure(socketFd, POLLIN, deadline, $"recvmsg on fd {socketFd}");
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EAGAIN)
+                {
+                    return -1;
+                }
+
+                if (errno != EINTR)
+                {
+                    throw new PosixException($"recvmsg on fd {socketFd}", errno);
+                }
             }
 
             int before = fds.Count;

@@ -76,6 +76,28 @@ internal sealed unsafe class EmperorLink : IDisposable
         }
     }
 
+    /// <summary>
+    /// Passes <paramref name="listenerFd"/> to the Emperor (<see cref="VassalReport.ListenerHandOver"/>), which keeps
+    /// it open for the vassal it adopts next. A failure (the Emperor is gone, or too slow) is returned, not thrown:
+    /// the port then closes with this process, as it would have without the hand-over.
+    /// </summary>
+    public bool HandOver(int listenerFd)
+    {
+        byte[] report = [(byte)VassalReport.ListenerHandOver];
+        try
+        {
+            FdPassing.Send(Fd, report, [listenerFd], Environment.TickCount64 + HandOverTimeoutMs);
+            return true;
+        }
+        catch (Exception e) when (e is PosixException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    // The Emperor reads its control sockets whenever they are readable; a full buffer means it is gone or wedged.
+    private const int HandOverTimeoutMs = 1000;
+
     /// <summary>Reads the commands that arrived; <paramref name="lost"/> is true when the Emperor closed its end.</summary>
     public IReadOnlyList<EmperorCommand> ReadCommands(out bool lost)
     {

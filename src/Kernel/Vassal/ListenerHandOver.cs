@@ -1,13 +1,16 @@
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
-/// Carries the bound HTTP socket across a reload re-exec, so the kernel queues connections while the new image
-/// starts instead of refusing them. The new image takes it over only if its config still asks for the same
-/// <c>http-socket</c>; otherwise it closes it and binds what the new config says.
+/// Carries the bound HTTP socket across a reload, so the kernel queues connections while the new process starts
+/// instead of refusing them: across a classic vassal's re-exec (an environment variable names the fd), or from an
+/// adopted vassal that exited to the one adopted after it (the Emperor kept the socket and passed it as the
+/// on-demand socket). The new process takes it over only if its config still asks for that address; otherwise it
+/// closes it and binds what the new config says.
 /// </summary>
 internal static class ListenerHandOver
 {
@@ -35,6 +38,37 @@ internal static class ListenerHandOver
         }
 
         close(fd);
+        return null;
+    }
+
+    /// <summary>
+    /// The on-demand socket <paramref name="fd"/> the Emperor passed, if it listens where <paramref name="spec"/>
+    /// asks (port 0 takes the port it has); otherwise it is closed and null is returned.
+    /// </summary>
+    public static ListeningSocket? TakeInherited(int fd, string spec, ILogger log)
+    {
+        ListeningSocket inherited;
+        try
+        {
+            inherited = ListeningSocket.FromFd(fd);
+        }
+        catch (PosixException e)
+        {
+            log.LogWarning("the on-demand fd {Fd} from the Emperor is not usable ({Error}): binding {Spec}", fd, e.Message, spec);
+            close(fd);
+            return null;
+        }
+
+        var wanted = SocketEndpoint.Parse(spec);
+        var bound = SocketOptions.LocalEndpoint(inherited.Fd);
+        if (wanted.Address.Equals(bound.Address) && (wanted.Port == 0 || wanted.Port == bound.Port))
+        {
+            log.LogInformation("listening on {Endpoint}, handed over by the previous process through the Emperor", inherited.Endpoint);
+            return inherited;
+        }
+
+        log.LogInformation("http-socket is now {Spec}: closing the handed-over {Endpoint}", spec, inherited.Endpoint);
+        inherited.Dispose();
         return null;
     }
 }

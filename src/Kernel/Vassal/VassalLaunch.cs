@@ -9,7 +9,11 @@ namespace ForkServer.Kernel.Vassal;
 /// An adopted vassal cannot re-execute itself (it would lose the preloaded application): on reload it exits and
 /// the Emperor adopts a fresh one, as uWSGI's adopted vassals do.
 /// </param>
-internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload)
+/// <param name="OnDemandSocket">
+/// The listening socket the Emperor passed with the adoption request (fd 0, as uWSGI places it), if any: the one
+/// this vassal's previous process handed over when it exited for a reload.
+/// </param>
+internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, int? OnDemandSocket = null)
 {
     /// <summary>A classic vassal: its Emperor link (if any) from the environment, nothing preloaded.</summary>
     public static VassalLaunch Classic() => new(EmperorLink.FromEnvironment(), null, ExitOnReload: false);

@@ -10,7 +10,7 @@ internal sealed partial class VassalMaster
     // A worker that dies sooner than this after its fork is respawned after a pause, so an app that crashes
     // at once does not turn the master into a fork loop.
     private const long QuickDeathMs = 1000;
-    private readonly List<(int Slot, long At)> _pendingRespawns = new();
+    private readonly List<PendingRespawn> _pendingRespawns = new();
 
     private unsafe void SpawnWorker(int slot)
     {
@@ -35,7 +35,7 @@ internal sealed partial class VassalMaster
             // workers down: try this slot again later. ForkRefusedException is not transient and propagates.
             close(readyRead);
             _log.LogError("could not fork worker {Slot}: {Error}; retrying in {Delay} ms", slot, e.Message, QuickDeathMs);
-            _pendingRespawns.Add((slot, Environment.TickCount64 + QuickDeathMs));
+            _pendingRespawns.Add(new(slot, Environment.TickCount64 + QuickDeathMs));
             return;
         }
         finally
@@ -88,7 +88,7 @@ internal sealed partial class VassalMaster
         _log.LogWarning("worker {Slot} (pid {WorkerPid}) died after {Lifetime} ms: {Status}; respawning", worker.Slot, worker.Pid, lived, status);
         if (lived < QuickDeathMs)
         {
-            _pendingRespawns.Add((worker.Slot, Environment.TickCount64 + QuickDeathMs));
+            _pendingRespawns.Add(new(worker.Slot, Environment.TickCount64 + QuickDeathMs));
         }
         else
         {
@@ -159,4 +159,8 @@ internal sealed partial class VassalMaster
 
         return (int)Math.Max(0, next - now);
     }
+
+    // A class, not a value tuple: List<T> over a value type is not in the ReadyToRun image and, tiered compilation
+    // being off, was JIT-compiled in every forked master; over a class it runs the framework's precompiled code.
+    private sealed record PendingRespawn(int Slot, long At);
 }

@@ -43,6 +43,7 @@ internal sealed class VassalStartup(
         switch (outcome)
         {
             case MasterOutcome.Reload when launch.ExitOnReload:
+                HandOverToEmperor(listener, emperor!);
                 return 0;
             case MasterOutcome.Reload:
                 Reexecute(listener, emperor!);
@@ -73,11 +74,29 @@ internal sealed class VassalStartup(
         ProcessImage.Restart(new Dictionary<string, string> { [handOver.Key] = handOver.Value });
     }
 
+    /// <summary>
+    /// An adopted vassal reloads by exiting; its Emperor keeps the listening socket meanwhile and passes it to the
+    /// vassal it adopts next, so clients wait in the backlog instead of being refused.
+    /// </summary>
+    private void HandOverToEmperor(ListeningSocket listener, EmperorLink emperor)
+    {
+        if (emperor.HandOver(listener.Fd))
+        {
+            _log.LogInformation("reloading: {Endpoint} handed over to the Emperor for the next adoption", listener.Endpoint);
+        }
+        else
+        {
+            _log.LogWarning("reloading: the Emperor did not take {Endpoint}; it closes until the next adoption binds it", listener.Endpoint);
+        }
+    }
+
     private ListeningSocket Bind()
     {
         try
         {
-            return ListenerHandOver.Take(settings.HttpSocket) ?? ListeningSocket.BindTcp(settings.HttpSocket, settings.ListenBacklog);
+            return ListenerHandOver.Take(settings.HttpSocket)
+                ?? (launch.OnDemandSocket is { } inherited ? ListenerHandOver.TakeInherited(inherited, settings.HttpSocket, _log) : null)
+                ?? ListeningSocket.BindTcp(settings.HttpSocket, settings.ListenBacklog);
         }
         catch (Exception e) when (e is PosixException or FormatException or ArgumentException)
         {

@@ -42,6 +42,11 @@ internal sealed class WorkerProcess(
         int pid = ProcessCalls.GetPid();
         ProcessTitle.Set($"fs-worker {slot}");
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.Worker, pid, slot));
+        if (application is ISelfHostedApplication selfHosted)
+        {
+            return RunSelfHosted(selfHosted, pid);
+        }
+
         var handler = application.CreateRequestHandler(new WorkerContext(slot, pid, options, logging));
 
         using var signals = ControlledSignals.CreateSignalFd();
@@ -71,6 +76,66 @@ internal sealed class WorkerProcess(
             http.ExpireIdleConnections();
         }
 
+        application.Shutdown();
+        return 0;
+    }
+
+    /// <summary>
+    /// A worker whose application serves the listening socket with its own server (ISelfHostedApplication): the
+    /// kernel keeps the signals, the ready report and the Emperor's reports; the server does the HTTP.
+    /// </summary>
+    private int RunSelfHosted(ISelfHostedApplication selfHosted, int pid)
+    {
+        using var signals = ControlledSignals.CreateSignalFd();
+        int loyal = emperor is null ? 1 : 0;
+
+        // The application's start runs on this thread, so no signal is read until it returns: should the master die
+        // meanwhile, a SIGTERM would wait for ever behind a start that hangs. Until then the master's death kills.
+        ProcessCalls.SetParentDeathSignal(SIGKILL);
+        if (ProcessCalls.GetParentPid() != masterPid)
+        {
+            return 1;
+        }
+
+        var server = selfHosted.StartServing(new ServingContext(slot, pid, listener.Fd, options, logging, () =>
+        {
+            // Each worker tells the Emperor once that it served a request ("loyal"); servers call this from any thread.
+            if (Interlocked.Exchange(ref loyal, 1) == 0)
+            {
+                emperor!.Report(VassalReport.Loyal);
+            }
+        }));
+        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        if (ProcessCalls.GetParentPid() != masterPid)
+        {
+            _stopping = true; // the master died while the server started: stop it gracefully at once
+        }
+
+        ReportReady();
+        if (slot == 1)
+        {
+            emperor?.Report(VassalReport.Accepting);
+        }
+
+        using var loop = new EventLoop();
+        loop.Add(signals.Fd, EventLoop.Readable, _ =>
+        {
+            while (signals.TryRead(out int signal, out _))
+            {
+                if (signal == SIGQUIT)
+                {
+                    ProcessCalls.ExitImmediately(0);
+                }
+
+                _stopping |= signal == SIGTERM || signal == SIGINT || signal == SIGHUP;
+            }
+        });
+        while (!_stopping)
+        {
+            loop.RunOnce(-1);
+        }
+
+        server.Stop();
         application.Shutdown();
         return 0;
     }

@@ -23,4 +23,12 @@ internal enum VassalReport : byte
 
     /// <summary>The master asks for reinforcements (broodlord).</summary>
     Sos = 30,
+
+    /// <summary>
+    /// ForkServer's own: an adopted master exiting for a reload sends its listening socket with this byte
+    /// (SCM_RIGHTS), so the Emperor keeps the port open and passes it to the re-adopted vassal as its on-demand
+    /// socket: connections wait in the backlog instead of being refused. uWSGI's Emperor ignores unknown bytes, and
+    /// its plain read() discards the fd.
+    /// </summary>
+    ListenerHandOver = 64,
 }

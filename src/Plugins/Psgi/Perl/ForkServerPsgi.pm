@@ -98,7 +98,9 @@ sub _error_500 {
 }
 
 my $empty_body = '';
-my $empty_input;
+# Opened now, in the process that loads the app: PerlIO::scalar is then loaded once and shared by every forked
+# worker, instead of being read from disk and compiled by each one on its first request.
+open my $empty_input, '<:raw', \$empty_body or die "cannot open psgi.input: $!";
 
 sub _input {
     if (length $req_body) {

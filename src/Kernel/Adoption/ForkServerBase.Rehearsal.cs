@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Forking;
+using ForkServer.Kernel.Hosting;
+using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Vassal;
+using ForkServer.Kernel.Wire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Adoption;
+
+internal sealed partial class ForkServerBase
+{
+    /// <summary>
+    /// Runs once, before the base listens, what an adopted vassal and its workers run first: the layered
+    /// configuration and the vassal's start-up services, a TCP bind and HTTP requests through the worker's
+    /// server (<see cref="HttpRehearsal"/>), the pid reply, the application's pre-fork hook and a fork.
+    /// </summary>
+    /// <remarks>
+    /// Tiered compilation is off, so code is compiled on first use, and generic framework code over the kernel's
+    /// value types, or vectorised framework code, is compiled at run time even in a ReadyToRun build. What the
+    /// base compiles here every adopted child inherits; what it does not, each child compiled again, and that
+    /// was most of an adopted vassal's time to its first response. Nothing here forks the application's state
+    /// or calls the application: the rehearsal fork's child exits at once.
+    /// </remarks>
+    private void RehearseAdoption(IPreloadedApplication application)
+    {
+        var clock = Stopwatch.StartNew();
+        var layered = configuration.Layer(["--http-socket", "127.0.0.1:0"], Environment.CurrentDirectory);
+        using (var services = KernelServices.Build(layered, logging, new VassalLaunch(null, application, ExitOnReload: true)))
+        {
+            var settings = services.GetRequiredService<VassalSettings>();
+            _ = services.GetRequiredService<VassalStartup>();
+            try
+            {
+                HttpRehearsal.Run(settings.Limits, _log);
+            }
+            catch (Exception e) when (e is PosixException or TimeoutException)
+            {
+                // Only speed is lost: adopted workers will compile the HTTP path themselves.
+                _log.LogWarning("HTTP rehearsal failed, adopted workers will start slower: {Error}", e.Message);
+            }
+        }
+
+        _ = ForkServerReply.Encode(1);
+        application.PrepareForFork();
+        RehearseFork();
+        _log.LogDebug("adoption path rehearsed in {Elapsed} ms", clock.ElapsedMilliseconds);
+    }
+
+    // The parent side of a fork (thread census, hand-off, reaping) is what the base runs for every adoption and
+    // each adopted master for every worker: one fork here, so that the first adoption is not slower than the rest.
+    private void RehearseFork()
+    {
+        int pid = ProcessForker.Fork(static () => 0);
+        if (ProcessCalls.WaitForExit(pid, ProcessForker.HandOffTimeout) is null)
+        {
+            ProcessCalls.Kill(pid, SIGKILL);
+            ProcessCalls.WaitForExit(pid, ProcessForker.HandOffTimeout);
+            _log.LogWarning("the rehearsal fork's child {Pid} did not exit within {Timeout} s: killed", pid, ProcessForker.HandOffTimeout.TotalSeconds);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Posix;
+using Microsoft.Extensions.Logging;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Http;
+
+/// <summary>
+/// Serves two requests over loopback with the worker's own HTTP code, on the calling thread, so that a process
+/// which will fork workers has already compiled and loaded what a worker's first request needs. With tiered
+/// compilation off, whatever a forked worker runs for the first time is JIT-compiled in that worker, and that
+/// cost, paid again in every worker, was most of the time to its first response.
+/// </summary>
+/// <remarks>
+/// Single-threaded (non-blocking sockets driven by a private <see cref="EventLoop"/>), so it is fork-safe, and
+/// the application is never called: a fixed handler answers, echoing the request the way a loader reads it.
+/// </remarks>
+internal static unsafe class HttpRehearsal
+{
+    private const int TimeoutMs = 2000;
+
+    // Keep-alive, then a pipelined request with a body that closes the connection: the paths a real client takes.
+    private static readonly byte[] s_requests = Encoding.ASCII.GetBytes(
+        "GET /rehearsal?x=1 HTTP/1.1\r\nHost: localhost\r\nUser-Agent: forkserver\r\nAccept: */*\r\n\r\n"
+        + "POST /rehearsal HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+        + "Connection: close\r\n\r\nok");
+
+    /// <summary>Runs the rehearsal; returns what the client received (two responses when all went well).</summary>
+    /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
+    /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
+    public static string Run(HttpLimits limits, ILogger logger)
+    {
+        using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1);
+        using var loop = new EventLoop();
+        var server = new HttpServerLoop(loop, listener, new EchoHandler(), limits, logger);
+        server.Start();
+        int client = Connect(listener.Port);
+        try
+        {
+            SendAll(client, s_requests);
+            var received = new StringBuilder();
+            long deadline = Environment.TickCount64 + TimeoutMs;
+            byte* buffer = stackalloc byte[4096];
+            while (true)
+            {
+                loop.RunOnce(10);
+                long n = recv(client, buffer, 4096, MSG_DONTWAIT);
+                if (n == 0)
+                {
+                    return received.ToString();
+                }
+
+                if (n > 0)
+                {
+                    received.Append(Encoding.Latin1.GetString(buffer, (int)n));
+                }
+                else if (Marshal.GetLastPInvokeError() is var errno && errno != EAGAIN && errno != EINTR)
+                {
+                    throw new PosixException("recv on the rehearsal client", errno);
+                }
+
+                if (Environment.TickCount64 > deadline)
+                {
+                    throw new TimeoutException($"the HTTP rehearsal did not finish within {TimeoutMs} ms");
+                }
+            }
+        }
+        finally
+        {
+            close(client);
+            server.CloseAll();
+        }
+    }
+
+    private static int Connect(int port)
+    {
+        int fd = PosixException.ThrowIfFailed(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket for the rehearsal client");
+        var endpoint = SocketEndpoint.Parse($"127.0.0.1:{port}");
+        sockaddr_storage storage;
+        socklen_t length = endpoint.Write(&storage);
+
+        // Loopback completes the handshake inside connect(); EINPROGRESS would still be fine for the send below.
+        if (connect(fd, (sockaddr*)&storage, length) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != EINPROGRESS)
+        {
+            close(fd);
+            throw new PosixException($"connect to the rehearsal listener {endpoint}", errno);
+        }
+
+        return fd;
+    }
+
+    private static void SendAll(int fd, byte[] bytes)
+    {
+        fixed (byte* start = bytes)
+        {
+            long sent = send(fd, start, bytes.Length, MSG_NOSIGNAL);
+            if (sent != bytes.Length)
+            {
+                throw new PosixException($"send of the rehearsal requests ({sent} of {bytes.Length} bytes)", sent < 0 ? Marshal.GetLastPInvokeError() : EAGAIN);
+            }
+        }
+    }
+
+    /// <summary>Reads every field of the request and answers with them, as a loader turning a request into its own form would.</summary>
+    private sealed class EchoHandler : IRequestHandler
+    {
+        public void Handle(IRequest request, IResponse response)
+        {
+            var text = new StringBuilder()
+                .Append(request.Method).Append(' ').Append(request.RawTarget).Append(' ').Append(request.RawPath)
+                .Append(' ').Append(request.QueryString).Append(' ').Append(request.Protocol).Append(' ')
+                .Append(request.Scheme).Append(' ').Append(request.RemoteAddress).Append(':').Append(request.RemotePort)
+                .Append(' ').Append(request.ServerAddress).Append(':').Append(request.ServerPort).Append(' ')
+                .Append(request.Body.Length);
+            foreach (var (name, value) in request.Headers)
+            {
+                text.Append('\n').Append(name).Append(": ").Append(value);
+            }
+
+            byte[] body = Encoding.Latin1.GetBytes(text.ToString());
+            response.Start(200, [new("Content-Type", "text/plain"), new("Content-Length", body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            response.Write(body);
+            response.Complete();
+        }
+    }
+}
