@@ -78,6 +78,17 @@ public sealed unsafe class ForkServerBaseTests : IDisposable
     }
 
     [Fact]
+    public void A_vassal_whose_Emperor_hung_up_before_the_reply_ends_quietly_and_the_base_adopts_on()
+    {
+        using var control = ControlSocketPair.Create();
+        Send(ForkServerRequest.Encode([RepositoryLayout.ForkServerBinary, "--ini", _dir.Write("gone.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")], ForkServerFdMask.Control), [control.VassalEnd]);
+
+        _base.WaitForLine(new Regex("adoption of .*gone.ini abandoned: the Emperor did not take the pid reply"));
+        Assert.DoesNotContain("Unhandled exception", _base.Output);
+        Assert.True(Adopt(_dir.Write("ok.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")) > 0);
+    }
+
+    [Fact]
     public void A_peer_with_another_uid_is_refused()
     {
         if (Environment.UserName != "root")

@@ -32,7 +32,18 @@ internal sealed class AdoptedVassal(
     public int Run()
     {
         int pid = ProcessCalls.GetPid();
-        FdPassing.Send(connection, ForkServerReply.Encode(pid), [], Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+        try
+        {
+            FdPassing.Send(connection, ForkServerReply.Encode(pid), [], Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is PosixException or TimeoutException)
+        {
+            // The Emperor gave up on this session (socket-timeout) and will adopt again: a vassal it never heard
+            // of would run unsupervised, so this one ends here.
+            _log.LogError("adoption of {Argv} abandoned: the Emperor did not take the pid reply ({Error})", string.Join(' ', request.Argv), e.Message);
+            return 1;
+        }
+
         close(connection);
         ProcessTitle.Set(Title(request.Argv));
         var emperor = EmperorLink.Adopt(fds[ForkServerRequest.ControlFdIndex]);
