@@ -11,15 +11,7 @@ bash scripts/install-deps.sh >/dev/null
 bash scripts/build-release.sh
 source bench/emperor-common.sh
 
-dir="$work/vassals"
-socket="$work/base.sock"
-mkdir -p "$dir"
-printf 'my $app = sub { [200, ["Content-Type" => "text/plain"], ["Hello World"]] };\n' > "$work/hello.psgi"
-printf '[uwsgi]\nplugins = psgi\nearly-psgi = %s\nfork-server = %s\n' "$work/hello.psgi" "$socket" > "$dir/base.ini"
-artifacts/forkserver/forkserver --emperor "$dir" --emperor-use-fork-server "$socket" --vassal-fork-base base.ini \
-  --emperor-stats "$work/stats.sock" >"$work/emperor.log" 2>&1 &
-emperor_pid=$!
-until grep -q "fork server [0-9]* ready" "$work/emperor.log" 2>/dev/null; do sleep 0.05; done
+start_hello_base_emperor
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$emperor_pid/stat"; }
 hz=$(getconf CLK_TCK)
