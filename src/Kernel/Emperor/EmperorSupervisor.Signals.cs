@@ -29,6 +29,7 @@ internal sealed partial class EmperorSupervisor
             else if (signal == SIGCHLD)
             {
                 // A vassal's exit is reported by its pidfd; this is for the orphans a subreaper inherits.
+                ReapReparented();
                 ReapStrays();
             }
         }

@@ -61,10 +61,38 @@ internal sealed partial class EmperorSupervisor
     {
         if (!process.Handle.TryReap(out var status))
         {
+            if (process.Handle.ExitedBeforeReparenting)
+            {
+                // Its pidfd stays readable until it is ours to reap: stop watching it, or the loop spins.
+                _loop.Remove(process.Handle.Fd);
+                _log.LogDebug("vassal {Name} (pid {VassalPid}) exited before it was re-parented to the Emperor: reaped on SIGCHLD", vassal.Name, process.Pid);
+            }
+
             return;
         }
 
-        _loop.Remove(process.Handle.Fd);
+        if (!process.Handle.ExitedBeforeReparenting)
+        {
+            _loop.Remove(process.Handle.Fd);
+        }
+
+        Ended(vassal, process, status);
+    }
+
+    /// <summary>On SIGCHLD: the vassals that exited before they were re-parented to the Emperor are its children now.</summary>
+    private void ReapReparented()
+    {
+        foreach (var vassal in _vassals.Values.ToList())
+        {
+            if (vassal.Process is { Handle.ExitedBeforeReparenting: true } process && process.Handle.TryReap(out var status))
+            {
+                Ended(vassal, process, status);
+            }
+        }
+    }
+
+    private void Ended(VassalInstance vassal, VassalProcess process, ExitStatus status)
+    {
         DrainReports(vassal, process);
         if (process.HasControl)
         {

@@ -32,6 +32,13 @@ internal sealed unsafe class ProcessHandle : IDisposable
         return new ProcessHandle(pid, (int)fd);
     }
 
+    /// <summary>
+    /// The process exited while it was not our child yet (ECHILD from the last <see cref="TryReap"/>): an adopted
+    /// vassal that died before its parent, the base's short-lived middle child, did. The kernel hands it to us, the
+    /// subreaper, when that one exits, and sends SIGCHLD; reap it then.
+    /// </summary>
+    public bool ExitedBeforeReparenting { get; private set; }
+
     /// <summary>Reaps the process if it has exited (waitid(P_PIDFD, WEXITED|WNOHANG)).</summary>
     public bool TryReap(out ExitStatus status)
     {
@@ -41,11 +48,20 @@ internal sealed unsafe class ProcessHandle : IDisposable
         while (SystemCalls.WaitId(SystemCalls.P_PIDFD, Fd, info, SystemCalls.WEXITED | SystemCalls.WNOHANG) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
+            if (errno == ECHILD)
+            {
+                ExitedBeforeReparenting = true;
+                status = default;
+                return false;
+            }
+
             if (errno != EINTR)
             {
                 throw new PosixException($"waitid(P_PIDFD) for pid {Pid}", errno);
             }
         }
+
+        ExitedBeforeReparenting = false;
 
         if (*(int*)(info + SystemCalls.SigInfoPidOffset) == 0)
         {
