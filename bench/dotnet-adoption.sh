@@ -5,6 +5,7 @@
 #      preloaded the app (1 worker); median of N runs each
 #   2. PSS: one cold `dotnet App.dll` after its first 200, vs per adopted vassal (master + 1 worker) with 10 running
 # Usage: bash bench/dotnet-adoption.sh [N=5]      (numbers are noisy on a shared 2-core machine: medians)
+#   BASE_OPTIONS='dotnet-precompile-kestrel = false' adds ini lines to the base (to measure what an option gains)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -29,7 +30,7 @@ start_base() { # app dir socket
   mkdir -p "$2"
   artifacts/forkserver/forkserver --emperor "$2" --emperor-use-fork-server "$3" --vassal-fork-base dotnetbase.ini >"$2.log" 2>&1 &
   emperor_pid=$!
-  printf '[uwsgi]\nplugins = dotnet\nearly-dotnet = %s\nfork-server = %s\n' "$PWD/artifacts/samples/$1/$1.dll" "$3" > "$work/base.tmp"
+  printf '[uwsgi]\nplugins = dotnet\nearly-dotnet = %s\nfork-server = %s\n%s\n' "$PWD/artifacts/samples/$1/$1.dll" "$3" "${BASE_OPTIONS:-}" > "$work/base.tmp"
   mv "$work/base.tmp" "$2/dotnetbase.ini"
   until grep -q "fork server .* ready" "$2.log" 2>/dev/null; do sleep 0.05; done
 }
