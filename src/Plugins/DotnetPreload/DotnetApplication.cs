@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime;
 using ForkServer.Abstractions;
 using ForkServer.Plugins.DotnetPreload.Internal;
@@ -44,6 +45,7 @@ internal sealed partial class DotnetApplication(
     {
         lifetime.Serving = true;
         long compiledBefore = JitInfo.GetCompiledMethodCount();
+        long startedAt = Stopwatch.GetTimestamp();
         requestServed.RequestServed = FirstRequestReported(context.RequestServed, compiledBefore);
 
         // The options object is a singleton: whether the application already resolved it in Main or Kestrel
@@ -59,7 +61,7 @@ internal sealed partial class DotnetApplication(
         }
 
         Log.Serving(logger, files.Name, context.WorkerId, context.ListeningSocket);
-        Log.StartCompiled(logger, JitInfo.GetCompiledMethodCount() - compiledBefore);
+        Log.StartCompiled(logger, (long)Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - compiledBefore);
         return new HostServer(Host);
     }
 
