@@ -5,6 +5,7 @@
 #      preloaded the app (1 worker); median of N runs each
 #   2. PSS: one cold `dotnet App.dll` after its first 200, vs per adopted vassal (master + 1 worker) with 10 running
 # Usage: bash bench/dotnet-adoption.sh [N=5]      (numbers are noisy on a shared 2-core machine: medians)
+#   BASE_OPTIONS='dotnet-precompile-kestrel = false' adds ini lines to the base (to measure what an option gains)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -12,6 +13,9 @@ bash scripts/build-release.sh
 for app in dotnet-hello dotnet-index; do dotnet build "samples/$app" -c Release -nologo -v quiet >/dev/null; done
 source bench/emperor-common.sh
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# The loops below run in subshells, so their ports are not carried over: a port still held (by an adopted vassal
+# of this run, or anyone else's) is skipped instead; a vassal that cannot bind would be respawned again and again.
+free_port() { local p=$1; while ss -ltn | grep -q ":$p "; do p=$((p + 1)); done; echo "$p"; }
 pss_kb() { local total=0; for p in "$@"; do total=$((total + $(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup"))); done; echo "$total"; }
 
 cold_start() { # app port -> ms to first 200; leaves the process running as $cold_pid
@@ -29,21 +33,21 @@ start_base() { # app dir socket
   mkdir -p "$2"
   artifacts/forkserver/forkserver --emperor "$2" --emperor-use-fork-server "$3" --vassal-fork-base dotnetbase.ini >"$2.log" 2>&1 &
   emperor_pid=$!
-  printf '[uwsgi]\nplugins = dotnet\nearly-dotnet = %s\nfork-server = %s\n' "$PWD/artifacts/samples/$1/$1.dll" "$3" > "$work/base.tmp"
+  printf '[uwsgi]\nplugins = dotnet\nearly-dotnet = %s\nfork-server = %s\n%s\n' "$PWD/artifacts/samples/$1/$1.dll" "$3" "${BASE_OPTIONS:-}" > "$work/base.tmp"
   mv "$work/base.tmp" "$2/dotnetbase.ini"
   until grep -q "fork server .* ready" "$2.log" 2>/dev/null; do sleep 0.05; done
 }
 
 port=25000
 for app in dotnet-hello dotnet-index; do
-  cold=$(for i in $(seq "$runs"); do port=$((port + 1)); cold_start "$app" "$port"; stop_cold; done | median)
-  port=$((port + 1)); cold_start "$app" "$port" >/dev/null; cold_pss=$(pss_kb "$cold_pid"); stop_cold
+  cold=$(for i in $(seq "$runs"); do port=$(free_port $((port + 1))); cold_start "$app" "$port"; stop_cold; done | median)
+  port=$(free_port $((port + 1))); cold_start "$app" "$port" >/dev/null; cold_pss=$(pss_kb "$cold_pid"); stop_cold
 
   dir="$work/$app"; start_base "$app" "$dir" "@fs-bench-dotnet-$$-$app"
   adopted=$(for i in $(seq "$runs"); do
-    port=$((port + 1)); t0=$(now_ms); drop "$dir" "a$i.ini" "$port"; wait_200 "$port"; echo $(( $(now_ms) - t0 ))
+    port=$(free_port $((port + 1))); t0=$(now_ms); drop "$dir" "a$i.ini" "$port"; wait_200 "$port"; echo $(( $(now_ms) - t0 ))
   done | median)
-  for i in $(seq 10); do port=$((port + 1)); drop "$dir" "p$i.ini" "$port"; wait_200 "$port"; done
+  for i in $(seq 10); do port=$(free_port $((port + 1))); drop "$dir" "p$i.ini" "$port"; wait_200 "$port"; done
   total=0
   for m in $(pgrep -P "$emperor_pid"); do
     grep -q "^fs p" "/proc/$m/comm" 2>/dev/null || continue

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Runtime;
 using ForkServer.Abstractions;
 using ForkServer.Plugins.DotnetPreload.Internal;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -42,7 +44,9 @@ internal sealed partial class DotnetApplication(
     public IApplicationServer StartServing(ServingContext context)
     {
         lifetime.Serving = true;
-        requestServed.RequestServed = context.RequestServed;
+        long compiledBefore = JitInfo.GetCompiledMethodCount();
+        long startedAt = Stopwatch.GetTimestamp();
+        requestServed.RequestServed = FirstRequestReported(context.RequestServed, compiledBefore);
 
         // The options object is a singleton: whether the application already resolved it in Main or Kestrel
         // resolves it now, this endpoint is the one Kestrel binds when the host starts.
@@ -57,7 +61,26 @@ internal sealed partial class DotnetApplication(
         }
 
         Log.Serving(logger, files.Name, context.WorkerId, context.ListeningSocket);
+        Log.StartCompiled(logger, (long)Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - compiledBefore);
         return new HostServer(Host);
+    }
+
+    /// <summary>
+    /// Reports served requests to the kernel, and the first one also to the log: what the worker JIT-compiled to get
+    /// there, the part of its first response that the base's precompilation (WorkerPathPrecompiler) did not cover.
+    /// </summary>
+    private Action FirstRequestReported(Action requestServed, long compiledBefore)
+    {
+        int first = 1;
+        return () =>
+        {
+            if (Interlocked.Exchange(ref first, 0) == 1)
+            {
+                Log.FirstRequestCompiled(logger, JitInfo.GetCompiledMethodCount() - compiledBefore);
+            }
+
+            requestServed();
+        };
     }
 
     public void Shutdown()

@@ -31,7 +31,8 @@ internal sealed class DotnetLoader : IEarlyLoader
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IPreloadedApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, LoadContext context)
         => ApplicationPreloader.Preload(
-            files, assemblies, context.Options.GetValues(DotnetOptionNames.Argument), context.Options.GetFlag(DotnetOptionNames.WarmUp, defaultValue: true), context.Logging);
+            files, assemblies, context.Options.GetValues(DotnetOptionNames.Argument), context.Options.GetFlag(DotnetOptionNames.WarmUp, defaultValue: true),
+            context.Options.GetFlag(DotnetOptionNames.PrecompileKestrel, defaultValue: true), context.Logging);
 
     private static string? OptionFor(LoadContext context) => context.Phase switch
     {

@@ -7,4 +7,5 @@ internal static class DotnetOptionNames
     public const string EarlyApp = "early-dotnet";
     public const string Argument = "dotnet-arg";
     public const string WarmUp = "dotnet-warm-up";
+    public const string PrecompileKestrel = "dotnet-precompile-kestrel";
 }

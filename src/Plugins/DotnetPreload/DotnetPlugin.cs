@@ -13,7 +13,8 @@ namespace ForkServer.Plugins.DotnetPreload;
 /// application's main assembly (<c>App.dll</c>, built with <c>dotnet build</c>, its <c>.deps.json</c> and
 /// <c>.runtimeconfig.json</c> beside it). <c>dotnet-arg</c> (repeatable) is passed to <c>Main</c>'s
 /// <c>args</c>. <c>dotnet-warm-up</c> (default true) builds the request pipeline in the process that forks and
-/// sends it one request to a path no application routes, so workers inherit the compiled request path.</para>
+/// sends it one request to a path no application routes, so workers inherit the compiled request path. <c>dotnet-precompile-kestrel</c> (default true) compiles there
+/// the generic methods Kestrel's start and first request would otherwise JIT-compile in every worker.</para>
 /// <para>What an application must not do before fork, and how to make one preload-friendly: README.md, section
 /// ".NET applications".</para>
 /// </remarks>
@@ -29,6 +30,7 @@ public sealed class DotnetPlugin : IForkServerPlugin
         new(DotnetOptionNames.EarlyApp, OptionType.Path, ".NET application (its main .dll) loaded right after the options are parsed, before anything else"),
         new(DotnetOptionNames.Argument, OptionType.Text, "argument passed to the .NET application's Main", Repeatable: true),
         new(DotnetOptionNames.WarmUp, OptionType.Flag, $"build the .NET application's request pipeline and send it one request ({Internal.WarmUpRequest.Path}) before fork (default true)"),
+        new(DotnetOptionNames.PrecompileKestrel, OptionType.Flag, "compile before fork the generic methods a worker's Kestrel would JIT-compile to start and serve its first request (default true)"),
     ];
 
     /// <inheritdoc />

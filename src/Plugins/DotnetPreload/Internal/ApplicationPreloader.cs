@@ -10,12 +10,12 @@ namespace ForkServer.Plugins.DotnetPreload.Internal;
 
 /// <summary>
 /// Preloads one application in the process that will fork: its <c>Main</c> runs up to <c>app.Run()</c>, its
-/// preload hooks run, its code is compiled, its heap compacted, and the process is checked to be still
+/// preload hooks run, its code and the generic code of the workers' Kestrel are compiled, its heap compacted, and the process is checked to be still
 /// single-threaded.
 /// </summary>
 internal static class ApplicationPreloader
 {
-    public static DotnetApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, IReadOnlyList<string> args, bool warmUp, ILoggerFactory logging)
+    public static DotnetApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, IReadOnlyList<string> args, bool warmUp, bool precompileKestrel, ILoggerFactory logging)
     {
         var clock = Stopwatch.StartNew();
         var logger = logging.CreateLogger(DotnetLoader.LogCategory);
@@ -46,6 +46,13 @@ internal static class ApplicationPreloader
             }
 
             int compiled = Precompiler.CompileAll(assemblies.OwnAssemblies);
+            var (workerPath, unresolved) = precompileKestrel ? WorkerPathPrecompiler.CompileRecorded() : (0, []);
+            foreach (string method in unresolved)
+            {
+                logger.LogDebug("{Application}: recorded method not found, left to the workers: {Method}", files.Name, method);
+            }
+
+            ThreadAudit.ThrowIfThreadsStarted(files.Name, $"compiling the workers' Kestrel path (turn it off with {DotnetOptionNames.PrecompileKestrel} = false)");
 
             // What survives the preload is shared by every worker as long as nobody writes to it: compacted into the
             // oldest generation, it is left alone by the workers' frequent young collections.
@@ -54,8 +61,8 @@ internal static class ApplicationPreloader
             ThreadAudit.ThrowIfThreadsStarted(files.Name, "preloading");
 
             logger.LogInformation(
-                "{Application} preloaded in {Milliseconds} ms: host built, {Hooks} preload hook(s) run, {Methods} method(s) compiled, {Heap} MB on the heap",
-                files.Name, clock.ElapsedMilliseconds, hooks, compiled, GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
+                "{Application} preloaded in {Milliseconds} ms: host built, {Hooks} preload hook(s) run, {Methods} method(s) of its own and {WorkerPath} of the workers' Kestrel path compiled ({Unresolved} recorded not found), {Heap} MB on the heap",
+                files.Name, clock.ElapsedMilliseconds, hooks, compiled, workerPath, unresolved.Count, GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
             return new DotnetApplication(files, started, interception.RequestServed, logger);
         }
     }
