@@ -12,8 +12,9 @@ public sealed class ProcessHandleTests
     [Fact]
     public void A_process_that_exited_while_not_our_child_is_left_for_later_and_says_so()
     {
-        // The middle shell prints its child's pid, then becomes a sleep that never reaps it.
-        using var middle = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sh -c 'exit 3' & echo $!; exec sleep 30"]) { RedirectStandardOutput = true })!;
+        // The middle shell prints its child's pid and becomes a sleep, which never reaps it; the child exits a second
+        // later, so the shell cannot have reaped it first.
+        using var middle = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 1 & echo $!; exec sleep 30"]) { RedirectStandardOutput = true })!;
         try
         {
             int grandchild = int.Parse(middle.StandardOutput.ReadLine()!);
