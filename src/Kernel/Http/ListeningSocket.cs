@@ -13,6 +13,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
     private ListeningSocket(int fd, SocketEndpoint local)
     {
         Fd = fd;
+        Local = local;
         Address = local.Address.ToString();
         Port = local.Port;
         Endpoint = local.ToString();
@@ -20,6 +21,9 @@ internal sealed unsafe class ListeningSocket : IDisposable
 
     /// <summary>The listening fd.</summary>
     public int Fd { get; private set; }
+
+    /// <summary>The address and port it is bound to (the real port when 0 was asked for).</summary>
+    public SocketEndpoint Local { get; }
 
     /// <summary>The bound address without brackets (<c>127.0.0.1</c>, <c>::1</c>).</summary>
     public string Address { get; }

@@ -60,8 +60,7 @@ internal static class ListenerHandOver
         }
 
         var wanted = SocketEndpoint.Parse(spec);
-        var bound = SocketOptions.LocalEndpoint(inherited.Fd);
-        if (wanted.Address.Equals(bound.Address) && (wanted.Port == 0 || wanted.Port == bound.Port))
+        if (wanted.Address.Equals(inherited.Local.Address) && (wanted.Port == 0 || wanted.Port == inherited.Local.Port))
         {
             log.LogInformation("listening on {Endpoint}, handed over by the previous process through the Emperor", inherited.Endpoint);
             return inherited;
