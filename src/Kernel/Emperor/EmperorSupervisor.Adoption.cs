@@ -11,8 +11,6 @@ internal sealed partial class EmperorSupervisor
     // few in flight are enough to keep the base busy while replies travel back.
     private const int MaxAdoptionsInFlight = 4;
 
-    private int _adoptionsInFlight;
-
     /// <summary>
     /// Asks the fork server to fork this vassal (PROTOCOL.md §3). Nothing here blocks the loop (D5): the request
     /// goes out on a fresh connection, the reply is read when the loop says it arrived, and a base that does not
@@ -22,7 +20,7 @@ internal sealed partial class EmperorSupervisor
     /// </summary>
     private void RequestAdoption(VassalInstance vassal)
     {
-        if (_adoptionsInFlight >= MaxAdoptionsInFlight)
+        if (_vassals.Values.Count(v => v.Adoption is not null) >= MaxAdoptionsInFlight)
         {
             vassal.AwaitingForkServer = true;
             return;
@@ -59,7 +57,6 @@ internal sealed partial class EmperorSupervisor
         vassal.ReleaseListener();
         vassal.AwaitingForkServer = false;
         vassal.Adoption = new PendingAdoption(session, control);
-        _adoptionsInFlight++;
         _loop.Add(session.Fd, EventLoop.Readable, _ => OnAdoptionReply(vassal));
     }
 
@@ -104,7 +101,6 @@ internal sealed partial class EmperorSupervisor
         _loop.Remove(session.Fd);
         session.Dispose();
         vassal.Adoption = null;
-        _adoptionsInFlight--;
     }
 
     private void FailAdoption(VassalInstance vassal, string reason)
