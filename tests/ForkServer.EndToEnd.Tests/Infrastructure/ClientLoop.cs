@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ForkServer.EndToEnd.Tests.Reliability;
+namespace ForkServer.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// Clients that keep sending GET / to each vassal while faults are injected, one loop per vassal, each request on
