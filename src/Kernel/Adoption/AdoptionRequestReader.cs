@@ -11,8 +11,12 @@ namespace ForkServer.Kernel.Adoption;
 internal static class AdoptionRequestReader
 {
     /// <summary>Reads the request; on any error every fd that arrived is closed before the exception leaves.</summary>
+    /// <param name="connection">The socket the request comes on.</param>
+    /// <param name="timeout">Bound on the whole read.</param>
+    /// <param name="leadingFds">Fds expected before the request's own: a base handing a request to its spare sends
+    /// the Emperor's connection first.</param>
     /// <exception cref="WireFormatException">The bytes are not an adoption request, or the fds do not match its mask.</exception>
-    public static (ForkServerRequest Request, IReadOnlyList<int> Fds) Read(int connection, TimeSpan timeout)
+    public static (ForkServerRequest Request, IReadOnlyList<int> Fds) Read(int connection, TimeSpan timeout, int leadingFds = 0)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var fds = new List<int>();
@@ -28,9 +32,9 @@ internal static class AdoptionRequestReader
             byte[] body = new byte[header.Size];
             FdPassing.ReceiveExactly(connection, body, fds, deadline);
             var request = ForkServerRequest.Decode(header, body);
-            if (fds.Count != request.FdCount)
+            if (fds.Count != leadingFds + request.FdCount)
             {
-                throw new WireFormatException($"the request's mask {request.Mask} announces {request.FdCount} fd(s) but {fds.Count} came");
+                throw new WireFormatException($"the request's mask {request.Mask} announces {request.FdCount} fd(s) but {fds.Count - leadingFds} came");
             }
 
             return (request, fds);

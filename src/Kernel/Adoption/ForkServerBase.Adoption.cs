@@ -1,6 +1,6 @@
 using ForkServer.Abstractions;
-using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Vassal;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
@@ -9,7 +9,7 @@ namespace ForkServer.Kernel.Adoption;
 
 internal sealed partial class ForkServerBase
 {
-    private unsafe void OnConnection(UnixListeningSocket listener, IPreloadedApplication application, TimeSpan timeout, IntermediateReaper intermediates, Action releaseBase)
+    private unsafe void OnConnection(UnixListeningSocket listener, SpareSupply spares, TimeSpan timeout)
     {
         if (SocketAccept.Next(listener.Fd, null, out int connection, out int errno) != AcceptOutcome.Accepted)
         {
@@ -23,7 +23,7 @@ internal sealed partial class ForkServerBase
 
         try
         {
-            Adopt(connection, application, timeout, intermediates, releaseBase);
+            Adopt(connection, spares, timeout);
         }
         catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException or UnauthorizedAccessException)
         {
@@ -35,7 +35,7 @@ internal sealed partial class ForkServerBase
         }
     }
 
-    private void Adopt(int connection, IPreloadedApplication application, TimeSpan timeout, IntermediateReaper intermediates, Action releaseBase)
+    private void Adopt(int connection, SpareSupply spares, TimeSpan timeout)
     {
         var peer = PeerCredentials.Of(connection);
         if (peer.Uid != 0 && peer.Uid != getuid())
@@ -43,23 +43,44 @@ internal sealed partial class ForkServerBase
             throw new UnauthorizedAccessException($"connection from pid {peer.Pid} uid {peer.Uid}: only root or uid {getuid()} may adopt");
         }
 
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var (request, fds) = AdoptionRequestReader.Read(connection, timeout);
         _log.LogInformation("adopting {Argv} for pid {Peer} ({Count} fd(s))", string.Join(' ', request.Argv), peer.Pid, fds.Count);
-        application.PrepareForFork();
         try
         {
-            // Not waiting for the second fork: the Emperor learns the pid from the grandchild itself, and the base
-            // is free for the next request while the intermediate forks and exits.
-            int intermediate = ProcessForker.ForkDetachedUnwaited(() =>
-            {
-                releaseBase();
-                return new AdoptedVassal(connection, request, fds, application, configuration, logging, timeout).Run();
-            });
-            intermediates.Watch(intermediate, string.Join(' ', request.Argv));
+            spares.HandOver(connection, request, fds, deadline);
         }
         finally
         {
             AdoptionRequestReader.Close(fds);
         }
+    }
+
+    /// <summary>
+    /// The life of a spare: drop the base's descriptors, wait for a request, become the vassal it asks for. The
+    /// spare, not the base, answers the Emperor with its pid.
+    /// </summary>
+    private int RunSpare(int channel, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
+    {
+        releaseBase();
+        ProcessTitle.Set("fs spare");
+        SpareVassal.HandedRequest? handed;
+        try
+        {
+            handed = SpareVassal.AwaitRequest(channel, timeout);
+        }
+        catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException)
+        {
+            _log.LogError("spare vassal: the base's hand-over is unreadable: {Error}", e.Message);
+            return 1;
+        }
+        finally
+        {
+            close(channel);
+        }
+
+        return handed is null
+            ? 0
+            : new AdoptedVassal(handed.Connection, handed.Request, handed.Fds, application, configuration, logging, timeout).Run();
     }
 }

@@ -17,7 +17,8 @@ internal sealed partial class ForkServerBase
     /// <summary>
     /// Runs once, before the base listens, what an adopted vassal and its workers run first: the layered
     /// configuration and the vassal's start-up services, a TCP bind and HTTP requests through the worker's
-    /// server (<see cref="HttpRehearsal"/>), the pid reply, the application's pre-fork hook and a fork.
+    /// server (<see cref="HttpRehearsal"/>), a spare's hand-over, the pid reply, the application's pre-fork hook
+    /// and a fork.
     /// </summary>
     /// <remarks>
     /// Tiered compilation is off, so code is compiled on first use, and generic framework code over the kernel's
@@ -26,7 +27,7 @@ internal sealed partial class ForkServerBase
     /// was most of an adopted vassal's time to its first response. Nothing here forks the application's state
     /// or calls the application: the rehearsal fork's child exits at once.
     /// </remarks>
-    private void RehearseAdoption(IPreloadedApplication application)
+    private void RehearseAdoption(IPreloadedApplication application, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
         var layered = configuration.Layer(["--http-socket", "127.0.0.1:0"], Environment.CurrentDirectory);
@@ -46,6 +47,7 @@ internal sealed partial class ForkServerBase
         }
 
         _ = ForkServerReply.Encode(1);
+        SpareVassal.Rehearse(timeout);
         application.PrepareForFork();
         RehearseFork();
         _log.LogDebug("adoption path rehearsed in {Elapsed} ms", clock.ElapsedMilliseconds);

@@ -37,29 +37,33 @@ internal sealed partial class ForkServerBase(
     {
         loader.Load(LoadPhase.Early);
         var application = loader.Require();
-        RehearseAdoption(application);
-        string path = options.GetValue("fork-server")!;
         var timeout = TimeSpan.FromSeconds(options.GetInteger("socket-timeout", 4));
+        RehearseAdoption(application, timeout);
+        string path = options.GetValue("fork-server")!;
         using var emperor = launch.Emperor;
         using var loop = new EventLoop();
         using var signals = ControlledSignals.CreateSignalFd();
         using var listener = Bind(path);
         using var intermediates = new IntermediateReaper(loop, _log);
+        using var spares = new SpareSupply(loop, intermediates, channel => RunSpare(channel, application, timeout, Release), application.PrepareForFork, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals));
         if (emperor is not null)
         {
             loop.Add(emperor.Fd, EventLoop.Readable, _ => OnEmperor(emperor, loop));
         }
 
-        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, application, timeout, intermediates, Release));
+        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, spares, timeout));
+        spares.Replenish();
         _log.LogInformation("fork server {Pid} ready on {Path} with {Application}", ProcessCalls.GetPid(), listener.Path, application.Description);
         emperor?.Report(VassalReport.Ready);
         while (!_stopping)
         {
-            loop.RunOnce(intermediates.NextTimeoutMs());
+            loop.RunOnce(EarliestTimeoutMs(intermediates.NextTimeoutMs(), spares.NextTimeoutMs()));
             intermediates.EnforceDeadlines();
+            spares.EnforceDeadlines();
         }
 
+        spares.Dispose();
         intermediates.ReapAll();
         _log.LogInformation("fork server {Pid} stopped", ProcessCalls.GetPid());
         return 0;
@@ -74,6 +78,8 @@ internal sealed partial class ForkServerBase(
             emperor?.Dispose();
         }
     }
+
+    private static int EarliestTimeoutMs(int first, int second) => first < 0 ? second : second < 0 ? first : Math.Min(first, second);
 
     private UnixListeningSocket Bind(string path)
     {

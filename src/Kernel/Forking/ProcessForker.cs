@@ -66,14 +66,16 @@ internal static class ProcessForker
     /// exists. The intermediate forks the grandchild, which runs <paramref name="grandchildMain"/> and is
     /// re-parented to the nearest subreaper, and exits 0, or 1 (with the error on fd 2) if that fork failed. The
     /// caller must reap the intermediate, and kill it if it has not exited within <see cref="HandOffTimeout"/>
-    /// (<see cref="IntermediateReaper"/> does both from an event loop).
+    /// (<see cref="IntermediateReaper"/> does both from an event loop). The intermediate writes the grandchild's pid
+    /// (or -errno) to <paramref name="grandchildReport"/> if one is given, for the caller to read when it needs it.
     /// </summary>
     /// <remarks>
     /// For a fork server, whose callers learn the grandchild's pid from the grandchild itself: waiting here for the
     /// second fork and for the intermediate's exit (its address space torn down) cost it several milliseconds
     /// per adoption, during which every other adoption queued.
     /// </remarks>
-    public static int ForkDetachedUnwaited(Func<int> grandchildMain) => ForkOnFinalizerThread(grandchildMain, detach: true, grandchildReport: null);
+    public static int ForkDetachedUnwaited(Func<int> grandchildMain, ForkPipe? grandchildReport = null)
+        => ForkOnFinalizerThread(grandchildMain, detach: true, grandchildReport);
 
     /// <summary>In the child, on its finalizer thread: runs the child's main on a new foreground thread.</summary>
     internal static void StartChildMain(Func<int> childMain)

@@ -1,0 +1,37 @@
+using ForkServer.Kernel.Forking;
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Wire;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Adoption;
+
+internal sealed partial class SpareVassal
+{
+    /// <summary>
+    /// Plays one hand-over, both sides, between the ends of a socketpair in this process (the messages are small
+    /// enough to wait in the socket buffer). For the base's rehearsal: otherwise each spare compiled the receiving
+    /// side, and its P/Invoke stubs, between the Emperor's request and the pid reply.
+    /// </summary>
+    public static unsafe void Rehearse(TimeSpan timeout)
+    {
+        int* ends = stackalloc int[2];
+        PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a rehearsed spare");
+        int spareEnd = ends[1];
+        try
+        {
+            using var spare = new SpareVassal(ends[0], ForkPipe.Create("the pid of a rehearsed spare"));
+            byte[] packet = ForkServerRequest.Encode(["forkserver", "--ini", "rehearsal.ini"], ForkServerFdMask.Control);
+            UwsgiPacketHeader.TryRead(packet, out var header);
+            var request = ForkServerRequest.Decode(header, packet.AsSpan(UwsgiPacketHeader.Length));
+            spare.HandOver(spareEnd, request, [spareEnd], Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+            var handed = AwaitRequest(spareEnd, timeout) ?? throw new EndOfStreamException("the rehearsed hand-over arrived empty");
+            spare.ReadReport();
+            close(handed.Connection);
+            AdoptionRequestReader.Close(handed.Fds);
+        }
+        finally
+        {
+            close(spareEnd);
+        }
+    }
+}
