@@ -21,6 +21,7 @@ internal sealed class AdoptedVassal(
     int connection,
     ForkServerRequest request,
     IReadOnlyList<int> fds,
+    SpareWorker? worker,
     IPreloadedApplication application,
     KernelConfiguration baseConfiguration,
     ILoggerFactory logging,
@@ -45,6 +46,7 @@ internal sealed class AdoptedVassal(
         }
 
         close(connection);
+        worker = WithArguments(worker);
         ProcessTitle.Set(Title(request.Argv));
         var emperor = EmperorLink.Adopt(fds[ForkServerRequest.ControlFdIndex]);
 
@@ -60,7 +62,7 @@ internal sealed class AdoptedVassal(
         try
         {
             var configuration = baseConfiguration.Layer(request.Argv.Skip(1).ToList(), Environment.CurrentDirectory);
-            using var services = KernelServices.Build(configuration, logging, new VassalLaunch(emperor, application, ExitOnReload: true, onDemand));
+            using var services = KernelServices.Build(configuration, logging, new VassalLaunch(emperor, application, ExitOnReload: true, onDemand, worker));
             return services.GetRequiredService<VassalStartup>().Run();
         }
         catch (Exception e) when (e is ConfigurationException or PluginLoadException or StartupException or ApplicationLoadException)
@@ -68,6 +70,25 @@ internal sealed class AdoptedVassal(
             _log.LogCritical("adopted vassal {Argv} cannot start: {Error}", string.Join(' ', request.Argv), e.Message);
             emperor.Dispose();
             return 1;
+        }
+    }
+
+    /// <summary>
+    /// Sends the spare worker the arguments first thing, so it builds its options while this process builds its own;
+    /// a worker that is gone is forgotten (the master forks worker 1 then).
+    /// </summary>
+    private SpareWorker? WithArguments(SpareWorker? spare)
+    {
+        try
+        {
+            spare?.SendArguments(request.Argv, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+            return spare;
+        }
+        catch (Exception e) when (e is PosixException or TimeoutException)
+        {
+            _log.LogWarning("the spare worker {Pid} is gone ({Error}): the master forks worker 1", spare!.Pid, e.Message);
+            spare.Dispose();
+            return null;
         }
     }
 

@@ -57,13 +57,14 @@ internal sealed partial class ForkServerBase
     }
 
     /// <summary>
-    /// The life of a spare: drop the base's descriptors, wait for a request, become the vassal it asks for. The
-    /// spare, not the base, answers the Emperor with its pid.
+    /// The life of a spare: drop the base's descriptors, fork its own first worker (<see cref="SpareWorker"/>), wait
+    /// for a request, become the vassal it asks for. The spare, not the base, answers the Emperor with its pid.
     /// </summary>
     private int RunSpare(int channel, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
     {
         releaseBase();
         ProcessTitle.Set("fs spare");
+        using var worker = ForkSpareWorker(channel, application, timeout);
         SpareVassal.HandedRequest? handed;
         try
         {
@@ -81,6 +82,26 @@ internal sealed partial class ForkServerBase
 
         return handed is null
             ? 0
-            : new AdoptedVassal(handed.Connection, handed.Request, handed.Fds, application, configuration, logging, timeout).Run();
+            : new AdoptedVassal(handed.Connection, handed.Request, handed.Fds, worker, application, configuration, logging, timeout).Run();
+    }
+
+    /// <summary>Without one (the fork failed) the adopted master forks all its workers itself.</summary>
+    private SpareWorker? ForkSpareWorker(int spareChannel, IPreloadedApplication application, TimeSpan timeout)
+    {
+        int masterPid = ProcessCalls.GetPid();
+        try
+        {
+            application.PrepareForFork();
+            return SpareWorker.Fork(workerChannel =>
+            {
+                close(spareChannel);
+                return new AdoptedWorker(workerChannel, masterPid, application, configuration, logging, timeout).Run();
+            });
+        }
+        catch (Exception e) when (e is PosixException or TimeoutException or IOException)
+        {
+            _log.LogWarning("spare vassal: could not fork its spare worker ({Error}); its master will fork every worker", e.Message);
+            return null;
+        }
     }
 }

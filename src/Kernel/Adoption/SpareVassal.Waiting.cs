@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
 using static Tmds.Linux.LibC;
@@ -16,19 +15,12 @@ internal sealed partial class SpareVassal
     /// <exception cref="WireFormatException">What the base sent is not a request with the Emperor's connection.</exception>
     public static unsafe HandedRequest? AwaitRequest(int channel, TimeSpan timeout)
     {
+        // Unchecked: a base that handed a request over before this report came has closed its end already (EPIPE),
+        // and the request still waits in the channel.
         int pid = ProcessCalls.GetPid();
-        if (send(channel, &pid, sizeof(int), MSG_NOSIGNAL) != sizeof(int))
-        {
-            return null;
-        }
+        _ = send(channel, &pid, sizeof(int), MSG_NOSIGNAL);
 
-        byte first;
-        long peeked;
-        while ((peeked = recv(channel, &first, 1, MSG_PEEK)) < 0 && Marshal.GetLastPInvokeError() == EINTR)
-        {
-        }
-
-        if (peeked <= 0)
+        if (!FdPassing.WaitForData(channel))
         {
             return null;
         }

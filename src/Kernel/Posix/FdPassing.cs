@@ -126,6 +126,22 @@ internal static unsafe partial class FdPassing
         }
     }
 
+    /// <summary>
+    /// Blocks, without a bound, until data or the peer's end arrives, consuming nothing: for a process that idles
+    /// on a channel until it is needed (a spare vassal, a spare worker).
+    /// </summary>
+    /// <returns>True when data came, false at the peer's end (or an error, which the next read would report).</returns>
+    public static bool WaitForData(int socketFd)
+    {
+        byte first;
+        long peeked;
+        while ((peeked = recv(socketFd, &first, 1, MSG_PEEK)) < 0 && Marshal.GetLastPInvokeError() == EINTR)
+        {
+        }
+
+        return peeked > 0;
+    }
+
     /// <returns>The bytes read, 0 at end of stream.</returns>
     private static int ReceiveOnce(int socketFd, Span<byte> buffer, List<int> fds, long deadline)
     {

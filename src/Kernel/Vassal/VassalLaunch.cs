@@ -13,7 +13,8 @@ namespace ForkServer.Kernel.Vassal;
 /// The listening socket the Emperor passed with the adoption request (fd 0, as uWSGI places it), if any: the one
 /// this vassal's previous process handed over when it exited for a reload.
 /// </param>
-internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, int? OnDemandSocket = null)
+/// <param name="SpareWorker">A worker forked before the adoption, waiting to become worker 1, if adopted from a spare.</param>
+internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, int? OnDemandSocket = null, SpareWorker? SpareWorker = null)
 {
     /// <summary>A classic vassal: its Emperor link (if any) from the environment, nothing preloaded.</summary>
     public static VassalLaunch Classic() => new(EmperorLink.FromEnvironment(), null, ExitOnReload: false);

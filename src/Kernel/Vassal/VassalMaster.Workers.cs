@@ -43,11 +43,50 @@ internal sealed partial class VassalMaster
             close(readyWrite);
         }
 
-        var worker = new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64);
-        _workers[pid] = worker;
+        Track(new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64));
+        _log.LogInformation("spawned worker {Slot} (pid {WorkerPid})", slot, pid);
+    }
+
+    /// <summary>Makes the spare worker, if this master has one, worker 1; false if it has none (or it is gone).</summary>
+    private unsafe bool StartSpareWorker()
+    {
+        if (_spareWorker is not { } spare)
+        {
+            return false;
+        }
+
+        _spareWorker = null;
+        using (spare)
+        {
+            int* fds = stackalloc int[2];
+            PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
+            int readyRead = fds[0], readyWrite = fds[1];
+            try
+            {
+                spare.Start(_listener, readyWrite, _emperor, Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds);
+            }
+            catch (Exception e) when (e is PosixException or TimeoutException)
+            {
+                close(readyRead);
+                _log.LogWarning("the spare worker {WorkerPid} is gone ({Error}): forking worker 1", spare.Pid, e.Message);
+                return false;
+            }
+            finally
+            {
+                close(readyWrite);
+            }
+
+            Track(new WorkerRecord(1, spare.Pid, ProcessHandle.Open(spare.Pid), readyRead, Environment.TickCount64));
+            _log.LogInformation("worker 1 (pid {WorkerPid}) forked while the vassal waited for adoption", spare.Pid);
+            return true;
+        }
+    }
+
+    private void Track(WorkerRecord worker)
+    {
+        _workers[worker.Pid] = worker;
         _loop.Add(worker.Process.Fd, EventLoop.Readable, _ => OnWorkerExited(worker));
         _loop.Add(worker.ReadyPipe, EventLoop.Readable, _ => OnWorkerReady(worker));
-        _log.LogInformation("spawned worker {Slot} (pid {WorkerPid})", slot, pid);
     }
 
     private void OnWorkerReady(WorkerRecord worker)

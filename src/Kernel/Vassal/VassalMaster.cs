@@ -31,13 +31,15 @@ internal sealed partial class VassalMaster : IDisposable
     private readonly Dictionary<int, WorkerRecord> _workers = new();
     private readonly int _pid = ProcessCalls.GetPid();
     private readonly EmperorLink? _emperor;
+    private SpareWorker? _spareWorker;
     private long _nextHeartbeat = long.MaxValue;
     private bool _stopping;
     private MasterOutcome _outcome = MasterOutcome.Stopped;
 
-    public VassalMaster(VassalSettings settings, ListeningSocket listener, IPreloadedApplication application, IOptionValues options, ILoggerFactory logging, EmperorLink? emperor)
+    public VassalMaster(VassalSettings settings, ListeningSocket listener, IPreloadedApplication application, IOptionValues options, ILoggerFactory logging, EmperorLink? emperor, SpareWorker? spareWorker = null)
     {
         _emperor = emperor;
+        _spareWorker = spareWorker;
         _settings = settings;
         _listener = listener;
         _application = application;
@@ -66,7 +68,10 @@ internal sealed partial class VassalMaster : IDisposable
 
         for (int slot = 1; slot <= _settings.Processes; slot++)
         {
-            SpawnWorker(slot);
+            if (slot > 1 || !StartSpareWorker())
+            {
+                SpawnWorker(slot);
+            }
         }
 
         while (!_stopping || _workers.Count > 0)
@@ -88,6 +93,7 @@ internal sealed partial class VassalMaster : IDisposable
             worker.Dispose();
         }
 
+        _spareWorker?.Dispose();
         _signals.Dispose();
         _loop.Dispose();
     }

@@ -35,7 +35,7 @@ internal sealed class VassalStartup(
         var application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
 
         MasterOutcome outcome;
-        using (var master = new VassalMaster(settings, listener, application, options, logging, emperor))
+        using (var master = new VassalMaster(settings, listener, application, options, logging, emperor, launch.SpareWorker))
         {
             outcome = master.Run();
         }

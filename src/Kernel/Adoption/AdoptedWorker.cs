@@ -1,0 +1,68 @@
+using ForkServer.Abstractions;
+using ForkServer.Kernel.Hosting;
+using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Options;
+using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Vassal;
+using ForkServer.Kernel.Wire;
+using Microsoft.Extensions.Logging;
+using static Tmds.Linux.LibC;
+
+namespace ForkServer.Kernel.Adoption;
+
+/// <summary>
+/// The <see cref="SpareWorker"/> of a spare vassal, in its own process: idle until its vassal is adopted, then it
+/// layers the vassal's options over the base's from the same arguments as its master, becomes the master's uid and
+/// gid, and serves as worker 1.
+/// </summary>
+internal sealed class AdoptedWorker(
+    int channel,
+    int masterPid,
+    IPreloadedApplication application,
+    KernelConfiguration baseConfiguration,
+    ILoggerFactory logging,
+    TimeSpan timeout)
+{
+    private readonly ILogger _log = logging.CreateLogger("spare worker");
+
+    /// <summary>Runs the worker; the return value is the process's exit code.</summary>
+    public int Run()
+    {
+        ProcessTitle.Set("fs spare-worker");
+        SpareWorker.WorkerStart? start;
+        KernelConfiguration configuration;
+        try
+        {
+            if (SpareWorker.AwaitArguments(channel, timeout) is not { } argv)
+            {
+                return 0;
+            }
+
+            configuration = baseConfiguration.Layer(argv.Skip(1).ToList(), Environment.CurrentDirectory);
+            start = SpareWorker.AwaitStart(channel, timeout);
+        }
+        catch (ConfigurationException)
+        {
+            return 1; // the master reads the same arguments, fails the same way, and says so
+        }
+        catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException)
+        {
+            _log.LogError("spare worker: its master's message is unreadable: {Error}", e.Message);
+            return 1;
+        }
+        finally
+        {
+            close(channel);
+        }
+
+        if (start is null)
+        {
+            return 0;
+        }
+
+        Credentials.Drop(start.Uid, start.Gid);
+        var options = configuration.Options;
+        var emperor = start.Emperor is { } link ? EmperorLink.Adopt(link) : null;
+        return new WorkerProcess(1, masterPid, start.ReadyPipe, VassalSettings.From(options), ListeningSocket.FromFd(start.Listener), application, options, logging, emperor).Run();
+    }
+}
