@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # .NET loader benchmarks (issue 5), for samples/dotnet-hello (the unchanged template) and samples/dotnet-index
 # (5 s of start-up work), each:
-#   1. cold `dotnet App.dll` -> first HTTP 200, vs ini dropped -> first 200 of a vassal adopted from a base that
-#      preloaded the app (1 worker); median of N runs each
+#   1. cold `dotnet App.dll` -> first HTTP 200 (curl polling), vs ini dropped -> first 200 of a vassal adopted from
+#      a base that preloaded the app (1 worker; bench/first-200.pl, 0.5 ms polling); median of N runs each
 #   2. PSS: one cold `dotnet App.dll` after its first 200, vs per adopted vassal (master + 1 worker) with 10 running
 # Usage: bash bench/dotnet-adoption.sh [N=5]      (numbers are noisy on a shared 2-core machine: medians)
 #   BASE_OPTIONS='dotnet-precompile-kestrel = false' adds ini lines to the base (to measure what an option gains)
@@ -26,8 +26,11 @@ cold_start() { # app port -> ms to first 200; leaves the process running as $col
 }
 stop_cold() { kill -TERM "$cold_pid" 2>/dev/null; wait "$cold_pid" 2>/dev/null || true; }
 
+ini() { # name port: writes $work/name.tmp, ready to be renamed into a vassal folder
+  printf '[uwsgi]\nhttp-socket = 127.0.0.1:%s\nprocesses = 1\n' "$2" > "$work/$1.tmp"
+}
 drop() { # dir name port
-  printf '[uwsgi]\nhttp-socket = 127.0.0.1:%s\nprocesses = 1\n' "$3" > "$work/$2.tmp" && mv "$work/$2.tmp" "$1/$2"
+  ini "$2" "$3" && mv "$work/$2.tmp" "$1/$2"
 }
 start_base() { # app dir socket
   mkdir -p "$2"
@@ -44,8 +47,9 @@ for app in dotnet-hello dotnet-index; do
   port=$(free_port $((port + 1))); cold_start "$app" "$port" >/dev/null; cold_pss=$(pss_kb "$cold_pid"); stop_cold
 
   dir="$work/$app"; start_base "$app" "$dir" "@fs-bench-dotnet-$$-$app"
+  # One at a time, from a quiet base (the pause lets it fork its next spare vassal), timed by bench/first-200.pl.
   adopted=$(for i in $(seq "$runs"); do
-    port=$(free_port $((port + 1))); t0=$(now_ms); drop "$dir" "a$i.ini" "$port"; wait_200 "$port"; echo $(( $(now_ms) - t0 ))
+    sleep 0.5; port=$(free_port $((port + 1))); ini "a$i" "$port"; perl bench/first-200.pl "$port" "$work/a$i.tmp" "$dir/a$i.ini"
   done | median)
   for i in $(seq 10); do port=$(free_port $((port + 1))); drop "$dir" "p$i.ini" "$port"; wait_200 "$port"; done
   total=0

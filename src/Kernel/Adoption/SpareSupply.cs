@@ -111,7 +111,11 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
 
     private void OnReport(SpareVassal spare)
     {
-        if (!spare.ReadReport())
+        if (spare.ReadReport())
+        {
+            log.LogDebug("spare vassal {Pid} waits for a request", spare.Pid);
+        }
+        else
         {
             log.LogWarning("the spare vassal died before any request; the next adoption request forks another");
             Drop(spare);

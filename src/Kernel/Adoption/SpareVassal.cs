@@ -33,6 +33,9 @@ internal sealed unsafe partial class SpareVassal : IDisposable
     /// <summary>Whether the spare reported that it waits for a request.</summary>
     public bool IsReady { get; private set; }
 
+    /// <summary>The pid the spare reported with its ready report, or 0 before it.</summary>
+    public int Pid { get; private set; }
+
     /// <summary>When a spare that has not reported ready is taken for stuck (<see cref="Environment.TickCount64"/> ms).</summary>
     public long ReadyBy { get; }
 
@@ -86,6 +89,7 @@ internal sealed unsafe partial class SpareVassal : IDisposable
         }
 
         IsReady = true;
+        Pid = pid;
         return true;
     }
 
