@@ -64,7 +64,9 @@ internal sealed partial class ForkServerBase
     {
         releaseBase();
         ProcessTitle.Set("fs spare");
-        using var worker = ForkSpareWorker(channel, application, timeout);
+        // A spare forked on demand finds its request already there: forking a worker first would only delay the
+        // Emperor's pid reply, so its master forks every worker.
+        using var worker = FdPassing.HasData(channel) ? null : ForkSpareWorker(channel, application, timeout);
         SpareVassal.HandedRequest? handed;
         try
         {
