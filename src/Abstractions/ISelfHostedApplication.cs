@@ -20,4 +20,14 @@ public interface ISelfHostedApplication
     /// <returns>The running server, which the kernel stops when the worker is asked to.</returns>
     /// <exception cref="ApplicationLoadException">The server could not start; the worker exits and is respawned.</exception>
     IApplicationServer StartServing(ServingContext context);
+
+    /// <summary>
+    /// Called at most once, before <see cref="StartServing"/>, in a process that will become a worker but does not
+    /// know its socket yet: a fork-server base's spare worker, idle until its vassal is adopted. What is done here
+    /// (loading and compiling the server's start-up path, starting its threads) is off the path from adoption to
+    /// first response. It may start threads; it must leave nothing bound or listening.
+    /// </summary>
+    void PrepareToServe()
+    {
+    }
 }

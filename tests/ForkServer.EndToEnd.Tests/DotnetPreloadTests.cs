@@ -76,6 +76,27 @@ public sealed class DotnetPreloadTests
         emperor.Server.WaitForLine(new Regex("vassal one.ini \\(pid \\d+\\) is now loyal"));
     }
 
+    [Fact]
+    public async Task A_spare_worker_rehearses_its_server_before_adoption_leaves_nothing_listening_and_serves_once_adopted()
+    {
+        string socket = "@forkserver-e2e-dotnet-" + Guid.NewGuid().ToString("N")[..8];
+        using var emperor = new EmperorHarness("--emperor-use-fork-server", socket, "--vassal-fork-base", "dotnetbase.ini");
+        emperor.DropFile("dotnetbase.ini", $"[uwsgi]\nplugins = dotnet\nearly-dotnet = {DotnetApps.Hello}\nfork-server = {socket}\n");
+        int spare = int.Parse(emperor.Server.WaitForLine(new Regex(@"spare vassal (\d+) waits for a request")).Groups[1].Value);
+        int spareWorker = Assert.Single(ProcessTree.ChildrenOf(spare));
+        emperor.Server.WaitForLine(new Regex($@"\[pid {spareWorker}\] .*a throwaway server started, served and stopped"));
+        Assert.Empty(ProcessTree.ListeningTcpSockets(spareWorker));
+
+        emperor.DropFile("one.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\nprocesses = 1\n");
+        int master = emperor.WaitAccepting("one.ini");
+        Assert.Equal(spare, master);
+        Assert.Equal([spareWorker], ProcessTree.ChildrenOf(master));
+        using var client = Http.Client(emperor.PortOf(master));
+        var (status, body) = await Http.GetFresh(client, "");
+        Assert.Equal(200, status);
+        Assert.Equal("Hello World!", body);
+    }
+
     [Theory]
     [InlineData("thread", "thread \\d+ 'index-refresher': a thread the application started")]
     [InlineData("timer", "'.NET Timer': a timer")]

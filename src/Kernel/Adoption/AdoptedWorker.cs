@@ -29,6 +29,7 @@ internal sealed class AdoptedWorker(
     public int Run()
     {
         ProcessTitle.Set("fs spare-worker");
+        PrepareToServe();
         SpareWorker.WorkerStart? start;
         KernelConfiguration configuration;
         try
@@ -64,5 +65,24 @@ internal sealed class AdoptedWorker(
         var options = configuration.Options;
         var emperor = start.Emperor is { } link ? EmperorLink.Adopt(link) : null;
         return new WorkerProcess(1, masterPid, start.ReadyPipe, VassalSettings.From(options), ListeningSocket.FromFd(start.Listener), application, options, logging, emperor).Run();
+    }
+
+    // An application with its own server may warm it up now, while nothing waits for this process. A failure costs
+    // only that speed: this worker still starts, cold.
+    private void PrepareToServe()
+    {
+        if (application is not ISelfHostedApplication selfHosted)
+        {
+            return;
+        }
+
+        try
+        {
+            selfHosted.PrepareToServe();
+        }
+        catch (Exception e)
+        {
+            _log.LogWarning("spare worker: {Application} could not prepare to serve, it will start cold: {Error}", application.Description, e.Message);
+        }
     }
 }

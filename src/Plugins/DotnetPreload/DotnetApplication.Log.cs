@@ -16,6 +16,11 @@ internal sealed partial class DotnetApplication
         private static readonly Action<ILogger, long, Exception?> s_firstRequestCompiled = LoggerMessage.Define<long>(
             LogLevel.Debug, new EventId(32, "FirstRequestCompiled"), "the host's start and first response JIT-compiled {Methods} method(s) in this worker");
 
+        private static readonly Action<ILogger, long, long, Exception?> s_servingRehearsed = LoggerMessage.Define<long, long>(
+            LogLevel.Debug, new EventId(33, "ServingRehearsed"), "a throwaway server started, served and stopped in {Milliseconds} ms, JIT-compiling {Methods} method(s), before this worker's adoption");
+
+        public static void ServingRehearsed(ILogger logger, long milliseconds, long methods) => s_servingRehearsed(logger, milliseconds, methods, null);
+
         public static void StartCompiled(ILogger logger, long milliseconds, long methods) => s_startCompiled(logger, milliseconds, methods, null);
 
         public static void FirstRequestCompiled(ILogger logger, long methods) => s_firstRequestCompiled(logger, methods, null);

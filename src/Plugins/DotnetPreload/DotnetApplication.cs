@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime;
 using ForkServer.Abstractions;
 using ForkServer.Plugins.DotnetPreload.Internal;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -81,6 +82,16 @@ internal sealed partial class DotnetApplication(
 
             requestServed();
         };
+    }
+
+    public void PrepareToServe()
+    {
+        long compiledBefore = JitInfo.GetCompiledMethodCount();
+        long startedAt = Stopwatch.GetTimestamp();
+        if (Host.Services.GetRequiredService<IServer>() is ForkAwareServer server && ServerRehearsal.Run(Host.Services, server))
+        {
+            Log.ServingRehearsed(logger, (long)Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, JitInfo.GetCompiledMethodCount() - compiledBefore);
+        }
     }
 
     public void Shutdown()

@@ -35,6 +35,25 @@ internal static partial class ProcessTree
         return result;
     }
 
+    /// <summary>The TCP sockets in LISTEN state that <paramref name="pid"/> holds, as "address:port" in /proc's hex.</summary>
+    public static IReadOnlyList<string> ListeningTcpSockets(int pid)
+    {
+        var inodes = Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+            .Select(fd => new FileInfo(fd).LinkTarget)
+            .Where(target => target is not null && target.StartsWith("socket:[", StringComparison.Ordinal))
+            .Select(target => target!["socket:[".Length..^1])
+            .ToHashSet();
+
+        // /proc/net/tcp: "sl local_address rem_address st ... uid timeout inode"; st 0A is LISTEN.
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+            .SelectMany(File.ReadLines)
+            .Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length > 9 && fields[3] == "0A" && inodes.Contains(fields[9]))
+            .Select(fields => fields[1])
+            .ToList();
+    }
+
     /// <summary>A line of /proc/&lt;pid&gt;/status such as <c>Uid</c>, without its label.</summary>
     public static string StatusField(int pid, string name)
         => File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();

@@ -12,8 +12,16 @@ internal sealed class ForkAwareServer(IServer inner, PreloadLifetime lifetime) :
 {
     public IFeatureCollection Features => inner.Features;
 
+    private Func<IServer, Task>? _startWithPipeline;
+
     /// <summary>True once the warm-up request went through the pipeline and completed synchronously.</summary>
     public bool WarmedUp { get; private set; }
+
+    /// <summary>
+    /// Starts another server with the request pipeline the base built (see <see cref="ServerRehearsal"/>); null
+    /// before the base's warm-up built one.
+    /// </summary>
+    public Task? StartWithPipeline(IServer server) => _startWithPipeline?.Invoke(server);
 
     public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
         where TContext : notnull
@@ -24,6 +32,7 @@ internal sealed class ForkAwareServer(IServer inner, PreloadLifetime lifetime) :
         }
 
         WarmedUp = WarmUpRequest.Send(application);
+        _startWithPipeline = server => server.StartAsync(application, CancellationToken.None);
         return Task.CompletedTask;
     }
 
