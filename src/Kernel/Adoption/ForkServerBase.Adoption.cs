@@ -60,13 +60,13 @@ internal sealed partial class ForkServerBase
     /// The life of a spare: drop the base's descriptors, fork its own first worker (<see cref="SpareWorker"/>), wait
     /// for a request, become the vassal it asks for. The spare, not the base, answers the Emperor with its pid.
     /// </summary>
-    private int RunSpare(int channel, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
+    private int RunSpare(int channel, bool requested, IPreloadedApplication application, TimeSpan timeout, Action releaseBase)
     {
         releaseBase();
         ProcessTitle.Set("fs spare");
-        // A spare forked on demand finds its request already there: forking a worker first would only delay the
-        // Emperor's pid reply, so its master forks every worker.
-        using var worker = FdPassing.HasData(channel) ? null : ForkSpareWorker(channel, application, timeout);
+        // A spare forked for a request that is on its way: forking a worker first would only delay the Emperor's
+        // pid reply, so its master forks every worker.
+        using var worker = requested ? null : ForkSpareWorker(channel, application, timeout);
         SpareVassal.HandedRequest? handed;
         try
         {

@@ -45,7 +45,7 @@ internal sealed partial class ForkServerBase(
         using var signals = ControlledSignals.CreateSignalFd();
         using var listener = Bind(path);
         using var intermediates = new IntermediateReaper(loop, _log);
-        using var spares = new SpareSupply(loop, intermediates, channel => RunSpare(channel, application, timeout, Release), application.PrepareForFork, _log);
+        using var spares = new SpareSupply(loop, intermediates, (channel, requested) => RunSpare(channel, requested, application, timeout, Release), application.PrepareForFork, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals));
         if (emperor is not null)
         {

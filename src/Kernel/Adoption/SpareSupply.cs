@@ -14,9 +14,10 @@ namespace ForkServer.Kernel.Adoption;
 /// <remarks>
 /// Not at once after a hand-over: on two cores, the fork of the next spare took CPU from the vassal just adopted,
 /// whose start-up is what the Emperor waits for. A spare that died is replaced only at the next request, so that
-/// a spare that cannot live does not turn the base into a fork loop.
+/// a spare that cannot live does not turn the base into a fork loop. A spare runs <c>spareMain</c> with its end of
+/// the channel and whether it was forked for a request already on its way.
 /// </remarks>
-internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediates, Func<int, int> spareMain, Action prepareForFork, ILogger log) : IDisposable
+internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediates, Func<int, bool, int> spareMain, Action prepareForFork, ILogger log) : IDisposable
 {
     /// <summary>How long the base waits after a hand-over before it forks the next spare.</summary>
     private const long ReplenishDelayMs = 100;
@@ -25,7 +26,9 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
     private long? _replenishAt;
 
     /// <summary>Forks a spare unless there is one; a failure is logged, and the next request tries again.</summary>
-    public void Replenish()
+    public void Replenish() => Replenish(requested: false);
+
+    private void Replenish(bool requested)
     {
         _replenishAt = null;
         if (_spare is not null)
@@ -36,7 +39,7 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
         try
         {
             prepareForFork();
-            var spare = SpareVassal.Fork(spareMain, intermediates);
+            var spare = SpareVassal.Fork(channel => spareMain(channel, requested), intermediates);
             _spare = spare;
             loop.Add(spare.Channel, EventLoop.Readable, _ => OnReport(spare));
         }
@@ -54,7 +57,7 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
     {
         for (int attempt = 1; ; attempt++)
         {
-            Replenish();
+            Replenish(requested: true);
             using var spare = _spare ?? throw new IOException("no spare vassal could be forked for the adoption");
             Drop(spare);
             try

@@ -142,13 +142,6 @@ internal static unsafe partial class FdPassing
         return peeked > 0;
     }
 
-    /// <summary>Whether data (or the peer's end) is waiting to be read, without waiting or consuming it.</summary>
-    public static bool HasData(int socketFd)
-    {
-        byte first;
-        return recv(socketFd, &first, 1, MSG_PEEK | MSG_DONTWAIT) >= 0;
-    }
-
     /// <returns>The bytes read, 0 at end of stream.</returns>
     private static int ReceiveOnce(int socketFd, Span<byte> buffer, List<int> fds, long deadline)
     {
