@@ -33,7 +33,7 @@ internal sealed partial class ForkServerBase
         using (var services = KernelServices.Build(layered, logging, new VassalLaunch(null, application, ExitOnReload: true)))
         {
             var settings = services.GetRequiredService<VassalSettings>();
-            _ = services.GetRequiredService<VassalStartup>();
+            services.GetRequiredService<VassalStartup>().RehearseIdentity();
             try
             {
                 HttpRehearsal.Run(settings.Limits, _log);
