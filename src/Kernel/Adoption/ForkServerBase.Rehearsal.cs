@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
@@ -14,11 +15,13 @@ namespace ForkServer.Kernel.Adoption;
 
 internal sealed partial class ForkServerBase
 {
+    private const int RequestRehearsalTimeoutMs = 2000;
+
     /// <summary>
     /// Runs once, before the base listens, what an adopted vassal and its workers run first: the layered
     /// configuration and the vassal's start-up services, a TCP bind and HTTP requests through the worker's
-    /// server (<see cref="HttpRehearsal"/>), a spare's hand-over, the pid reply, the application's pre-fork hook
-    /// and a fork.
+    /// server (<see cref="HttpRehearsal"/>), an adoption request, a spare's hand-over and the pid reply, the
+    /// application's pre-fork hook and a fork.
     /// </summary>
     /// <remarks>
     /// Tiered compilation is off, so code is compiled on first use, and generic framework code over the kernel's
@@ -34,7 +37,7 @@ internal sealed partial class ForkServerBase
         using (var services = KernelServices.Build(layered, logging, new VassalLaunch(null, application, ExitOnReload: true)))
         {
             var settings = services.GetRequiredService<VassalSettings>();
-            _ = services.GetRequiredService<VassalStartup>();
+            services.GetRequiredService<VassalStartup>().RehearseIdentity();
             try
             {
                 HttpRehearsal.Run(settings.Limits, _log);
@@ -46,17 +49,45 @@ internal sealed partial class ForkServerBase
             }
         }
 
-        _ = ForkServerReply.Encode(1);
-        SpareVassal.Rehearse(timeout);
+        try
+        {
+            RehearseRequest();
+            SpareVassal.Rehearse(timeout);
+        }
+        catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException or FdPassingException or EndOfStreamException)
+        {
+            // Only speed is lost: the first adoption (and each adopted vassal's pid reply) will compile it instead.
+            _log.LogWarning("adoption request rehearsal failed, the first adoption will be slower: {Error}", e.Message);
+        }
+
         application.PrepareForFork();
         RehearseFork();
         _log.LogDebug("adoption path rehearsed in {Elapsed} ms", clock.ElapsedMilliseconds);
+    }
+
+    // Both ends of a session over a socket pair: the Emperor's request carrying a control socket, read as the base
+    // reads one (peer check included), then the pid reply an adopted vassal sends first thing after its fork.
+    private static void RehearseRequest()
+    {
+        long deadline = Environment.TickCount64 + RequestRehearsalTimeoutMs;
+        using var session = ControlSocketPair.Create();
+        using var control = ControlSocketPair.Create();
+        byte[] request = ForkServerRequest.Encode(["forkserver", "--ini", "rehearsal.ini"], ForkServerFdMask.Control);
+        FdPassing.Send(session.EmperorEnd, request, [control.VassalEnd], deadline);
+        _ = PeerCredentials.Of(session.VassalEnd);
+        var (_, fds) = AdoptionRequestReader.Read(session.VassalEnd, TimeSpan.FromMilliseconds(RequestRehearsalTimeoutMs));
+        AdoptionRequestReader.Close(fds);
+        FdPassing.Send(session.VassalEnd, ForkServerReply.Encode(1), [], deadline);
     }
 
     // The parent side of a fork (thread census, hand-off, reaping) is what the base runs for every adoption and
     // each adopted master for every worker: one fork here, so that the first adoption is not slower than the rest.
     private void RehearseFork()
     {
+        // The exit of a forked intermediate (and of the rehearsal's child) is the one call no parent makes: compiled
+        // here, every intermediate inherits it instead of JIT-compiling it while its grandchild starts.
+        RuntimeHelpers.PrepareMethod(((Action<int>)ProcessCalls.ExitImmediately).Method.MethodHandle);
+
         int pid = ProcessForker.Fork(static () => 0);
         if (ProcessCalls.WaitForExit(pid, ProcessForker.HandOffTimeout) is null)
         {

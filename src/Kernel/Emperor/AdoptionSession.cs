@@ -13,7 +13,11 @@ namespace ForkServer.Kernel.Emperor;
 /// </summary>
 internal sealed unsafe class AdoptionSession : IDisposable
 {
-    private readonly byte[] _reply = new byte[UwsgiPacketHeader.Length + UwsgiPacketHeader.MaxBodySize];
+    private const int MaxReplyLength = UwsgiPacketHeader.Length + UwsgiPacketHeader.MaxBodySize;
+
+    // A {pid} reply is about 16 bytes: the buffer grows only for a larger packet, instead of allocating (and
+    // touching) 64 KB on the Emperor's loop for every adoption.
+    private byte[] _reply = new byte[64];
     private int _received;
 
     private AdoptionSession(int fd, long deadline)
@@ -75,7 +79,12 @@ internal sealed unsafe class AdoptionSession : IDisposable
     {
         while (true)
         {
-            fixed (byte* buffer = &_reply[_received])
+            if (_received == _reply.Length && _reply.Length < MaxReplyLength)
+            {
+                Array.Resize(ref _reply, Math.Min(_reply.Length * 16, MaxReplyLength));
+            }
+
+            fixed (byte* buffer = _reply.AsSpan(_received))
             {
                 long n = recv(Fd, buffer, _reply.Length - _received, MSG_DONTWAIT);
                 if (n < 0)

@@ -15,8 +15,9 @@ internal sealed record KernelConfiguration(
     string StartDirectory)
 {
     /// <summary>
-    /// Reads the command line (and the ini files it names) twice: first with the kernel's options alone, to learn
-    /// which plugins to load; then with every plugin's options too, so that an option nobody declares is an error.
+    /// Reads the command line (and the ini files it names) with the kernel's options alone, to learn which plugins
+    /// to load; then, when it names some, again with every plugin's options too, so that an option nobody declares
+    /// is an error.
     /// </summary>
     public static KernelConfiguration Load(IReadOnlyList<string> args, string workingDirectory)
         => Load(args, workingDirectory, loaded: []);
@@ -24,7 +25,8 @@ internal sealed record KernelConfiguration(
     /// <summary>
     /// An adopted vassal's configuration: its own arguments layered over the base's (as uWSGI does, the base's
     /// options stay in force, the adopted ones come after and win, lists add up). The base's plugins are reused,
-    /// not loaded again; only a plugin the base lacks is loaded.
+    /// not loaded again, and their options are known from the first reading, which is then the only one; only a
+    /// plugin the base lacks is loaded (and the arguments read again).
     /// </summary>
     public KernelConfiguration Layer(IReadOnlyList<string> adoptedArgs, string workingDirectory)
         => Load([.. Arguments, .. adoptedArgs], workingDirectory, Plugins);
@@ -33,8 +35,12 @@ internal sealed record KernelConfiguration(
     {
         var schema = new OptionSchema();
         KernelOptions.Register(schema);
-        var raw = ConfigurationReader.Read(args, workingDirectory, schema);
+        foreach (var plugin in loaded)
+        {
+            schema.Add(plugin.Options, plugin.Name);
+        }
 
+        var raw = ConfigurationReader.Read(args, workingDirectory, schema);
         var pluginNames = raw
             .Where(o => schema.TryGet(o.Key, out var d) && d.Name == "plugins")
             .SelectMany(o => (o.Value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
@@ -43,9 +49,15 @@ internal sealed record KernelConfiguration(
         string pluginsDirectory = raw.LastOrDefault(o => schema.TryGet(o.Key, out var d) && d.Name == "plugins-dir")?.Value
             ?? PluginCatalog.DefaultDirectory;
         var missing = pluginNames.Where(name => loaded.All(p => p.Name != name)).ToList();
-        var plugins = loaded.Concat(new PluginCatalog(pluginsDirectory).Load(missing)).ToList();
+        if (missing.Count == 0)
+        {
+            // Read with every option already known (an adopted vassal naming only the base's plugins): reading
+            // again would give the same options, so they are bound as read.
+            return new KernelConfiguration(OptionValues.Bind(raw, schema), loaded, args, workingDirectory);
+        }
 
-        foreach (var plugin in plugins)
+        var plugins = loaded.Concat(new PluginCatalog(pluginsDirectory).Load(missing)).ToList();
+        foreach (var plugin in plugins.Skip(loaded.Count))
         {
             schema.Add(plugin.Options, plugin.Name);
         }

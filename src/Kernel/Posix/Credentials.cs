@@ -6,7 +6,7 @@ using static Tmds.Linux.LibC;
 namespace ForkServer.Kernel.Posix;
 
 /// <summary>Resolves uid/gid options and drops a forked process's privileges to them.</summary>
-internal static unsafe class Credentials
+internal static unsafe partial class Credentials
 {
     private const int PR_SET_DUMPABLE = 4;
     private const int InitialLookupBuffer = 1024;
@@ -57,12 +57,12 @@ internal static unsafe class Credentials
 
         if (getgid() != gid || getegid() != gid)
         {
-            PosixException.ThrowIfFailed(setgid(gid), $"setgid({gid})");
+            PosixException.ThrowIfFailed(SetGid(gid), $"setgid({gid})");
         }
 
         if (getuid() != uid || geteuid() != uid)
         {
-            PosixException.ThrowIfFailed(setuid(uid), $"setuid({uid})");
+            PosixException.ThrowIfFailed(SetUid(uid), $"setuid({uid})");
         }
 
         // setuid made the process non-dumpable, which makes /proc/self/* root-owned: the fork primitive reads
@@ -82,7 +82,7 @@ internal static unsafe class Credentials
         => uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out uint id) ? id : null;
 
     private static int SupplementaryGroupCount()
-        => PosixException.ThrowIfFailed(getgroups(0, null), "getgroups to count the supplementary groups");
+        => PosixException.ThrowIfFailed(GetGroups(0, null), "getgroups to count the supplementary groups");
 
     private static uint LookupGroup(string name)
         => Lookup<SystemCalls.GroupEntry>(name, "group", &SystemCalls.GetGroupByName).Gid;

@@ -91,6 +91,13 @@ internal static unsafe partial class SystemCalls
     [LibraryImport(LibC, EntryPoint = "setgroups", SetLastError = true)]
     public static partial int SetGroups(nuint count, uint* groups);
 
+    /// <summary>
+    /// open(2) of an existing file (no O_CREAT, so no mode). Tmds.LibC's, with its mode_t wrapper, needs a
+    /// marshalling stub compiled at run time in each process that calls it first.
+    /// </summary>
+    [LibraryImport(LibC, EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(byte* path, int flags);
+
     /// <summary>struct pollfd.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct PollDescriptor

@@ -104,10 +104,34 @@ internal sealed class VassalStartup(
         }
     }
 
+    /// <summary>
+    /// In a fork-server base, before it adopts anyone: works out whom this vassal would run as, without becoming
+    /// it, so that every adopted vassal inherits what doing so costs the first time in a process (glibc's parsed
+    /// nsswitch.conf, the code on that path) instead of paying it again.
+    /// </summary>
+    public void RehearseIdentity()
+    {
+        try
+        {
+            var identity = DecideIdentity(Tmds.Linux.LibC.getuid());
+            if (identity.Uid is not null || identity.Gid is not null)
+            {
+                _ = Credentials.Resolve(identity.Uid, identity.Gid);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or PosixException)
+        {
+            // An adopted vassal meeting the same problem fails with its own message; here only speed is at stake.
+        }
+    }
+
+    private VassalIdentity DecideIdentity(uint current)
+        => VassalIdentity.Decide(settings.Uid, settings.Gid, launch.IsAdopted, current, launch.IsAdopted ? OwnIniFile() : null);
+
     private void DropPrivileges()
     {
         uint current = Tmds.Linux.LibC.getuid();
-        var identity = VassalIdentity.Decide(settings.Uid, settings.Gid, launch.IsAdopted, current, launch.IsAdopted ? OwnIniFile() : null);
+        var identity = DecideIdentity(current);
         if (identity.Uid is null && identity.Gid is null)
         {
             if (current == 0)

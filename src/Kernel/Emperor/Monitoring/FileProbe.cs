@@ -34,7 +34,7 @@ internal readonly unsafe record struct FileProbe(FileKind Kind, VassalFileStatus
         {
             int errno = Marshal.GetLastPInvokeError();
             var kind = errno == ENOENT || errno == ENOTDIR ? FileKind.Missing : FileKind.Inaccessible;
-            return new FileProbe(kind, default, 0, 0, 0, errno);
+            return new FileProbe(kind, VassalFileStatus.None, 0, 0, 0, errno);
         }
 
         var status = new VassalFileStatus(

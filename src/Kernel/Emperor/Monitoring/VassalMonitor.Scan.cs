@@ -32,9 +32,9 @@ internal sealed partial class VassalMonitor
         }
 
         var presentNames = present.ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, status) in _known.Where(known => !presentNames.Contains(known.Key)).ToList())
+        foreach (var name in SortedNames(_known.Keys.Where(name => !presentNames.Contains(name))))
         {
-            Report(VassalFileChange.Removed, name, status);
+            Report(VassalFileChange.Removed, name, _known[name]);
         }
 
         foreach (var name in present)
@@ -66,15 +66,15 @@ internal sealed partial class VassalMonitor
         }
 
         _inaccessible.Remove(fileName);
-        bool known = _known.TryGetValue(fileName, out var status);
+        var status = _known.GetValueOrDefault(fileName);
         if (probe.Kind != FileKind.Regular)
         {
-            if (known)
+            if (status is not null)
             {
                 Report(VassalFileChange.Removed, fileName, status);
             }
         }
-        else if (known)
+        else if (status is not null)
         {
             // Nanosecond precision: a rewrite with identical content still moves mtime, and so still means reload.
             if (probe.Status.ModifiedNs != status.ModifiedNs)

@@ -107,9 +107,9 @@ internal sealed partial class VassalMonitor
         }
 
         Log.DirectoryLost(_logger, _spec.Directory, _spec.Text, _known.Count);
-        foreach (var (name, status) in _known.ToList())
+        foreach (var name in SortedNames(_known.Keys))
         {
-            Report(VassalFileChange.Removed, name, status);
+            Report(VassalFileChange.Removed, name, _known[name]);
         }
     }
 

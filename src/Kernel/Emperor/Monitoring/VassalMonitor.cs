@@ -20,8 +20,10 @@ internal sealed partial class VassalMonitor : IDisposable
     private readonly ILogger _logger;
     private readonly InotifyInstance _inotify;
 
-    // Keyed by file name inside the directory, in ordinal order so reports come sorted by name.
-    private readonly SortedDictionary<string, VassalFileStatus> _known = new(StringComparer.Ordinal);
+    // Keyed by file name inside the directory; reports about several files sort the names (SortedNames). Not a
+    // SortedDictionary: its tree code over these types is not precompiled, so the Emperor JIT-compiled some of it
+    // for each of the first files dropped.
+    private readonly Dictionary<string, VassalFileStatus> _known = new(StringComparer.Ordinal);
     private bool _started;
 
     /// <param name="loop">The loop that runs the monitor.</param>
@@ -44,7 +46,7 @@ internal sealed partial class VassalMonitor : IDisposable
     public string Spec => _spec.Text;
 
     /// <summary>Instance names of the vassal files currently known, sorted.</summary>
-    public IReadOnlyCollection<string> Known => _known.Keys.Select(_spec.InstanceName).ToList();
+    public IReadOnlyCollection<string> Known => SortedNames(_known.Keys).Select(_spec.InstanceName).ToList();
 
     /// <summary>
     /// Adds the inotify fd to the loop and reports Added for every vassal file present, sorted by name. A missing
@@ -105,6 +107,8 @@ internal sealed partial class VassalMonitor : IDisposable
 
         _inotify.Dispose();
     }
+
+    private static List<string> SortedNames(IEnumerable<string> names) => names.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Records <paramref name="status"/> and reports the change, shielding the monitor from the callback.</summary>
     private void Report(VassalFileChange change, string fileName, VassalFileStatus status)
