@@ -26,7 +26,8 @@ serves() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$1/"; }
 closed() { ! curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$1/"; }
 master_of() { grep -o "master [0-9]* serving .*:$1 with" "$work/emperor.log" | tail -1 | awk '{ print $2 }'; }
 readopted() { local m; m=$(master_of "$1"); [ -n "$m" ] && [ "$m" != "$2" ]; }
-only_base_left() { [ "$(pgrep -P "$emperor_pid" | wc -l)" -eq 1 ]; }
+# Every vassal gone: the Emperor's children are the base and its spare vassal (whose spare worker is its own child).
+only_base_left() { [ "$(pgrep -P "$emperor_pid" | xargs -r -I{} cat /proc/{}/comm 2>/dev/null | grep -vcx 'fs spare')" -eq 1 ]; }
 
 lane() { # index count
   local port=$((25000 + $1)) name="lane$1.ini" c
@@ -87,5 +88,5 @@ printf '%s cycles (%s adoptions, %s orphans reaped) in %s s with %s lanes\n' "$(
 printf 'Emperor fds %s -> %s, RSS %s -> %s kB; base fds %s -> %s, RSS %s -> %s kB (first sample after 50 cycles -> end)\n' \
   "$(echo "$first" | awk '{ print $2 }')" "$(echo "$last" | awk '{ print $2 }')" "$(echo "$first" | awk '{ print $3 }')" "$(echo "$last" | awk '{ print $3 }')" \
   "$(echo "$first" | awk '{ print $4 }')" "$(echo "$last" | awk '{ print $4 }')" "$(echo "$first" | awk '{ print $5 }')" "$(echo "$last" | awk '{ print $5 }')"
-printf 'zombies at the end: %s; processes below the Emperor at the end: %s (the base); socket files left after the Emperor stopped: %s\n' \
+printf 'zombies at the end: %s; processes below the Emperor at the end: %s (the base, its spare vassal and its spare worker); socket files left after the Emperor stopped: %s\n' \
   "$(echo "$last" | awk '{ print $6 }')" "$(echo "$last" | awk '{ print $7 }')" "$left"
