@@ -25,8 +25,9 @@ internal sealed partial class ForkServerBase
         {
             Adopt(connection, spares, timeout);
         }
-        catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException or UnauthorizedAccessException)
+        catch (Exception e) when (e is WireFormatException or TimeoutException or IOException or PosixException or FdPassingException or UnauthorizedAccessException)
         {
+            // IOException: the Emperor's end of stream, or no spare could be forked for the request.
             _log.LogError("adoption request refused: {Error}", e.Message);
         }
         finally
