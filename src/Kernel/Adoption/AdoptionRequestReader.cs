@@ -41,16 +41,8 @@ internal static class AdoptionRequestReader
         }
         catch
         {
-            Close(fds);
+            FdPassing.CloseAll(fds);
             throw;
-        }
-    }
-
-    public static void Close(IEnumerable<int> fds)
-    {
-        foreach (int fd in fds)
-        {
-            Tmds.Linux.LibC.close(fd);
         }
     }
 }

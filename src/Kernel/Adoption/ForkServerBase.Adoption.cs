@@ -53,7 +53,7 @@ internal sealed partial class ForkServerBase
         }
         finally
         {
-            AdoptionRequestReader.Close(fds);
+            FdPassing.CloseAll(fds);
         }
     }
 

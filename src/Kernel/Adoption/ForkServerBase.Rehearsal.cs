@@ -76,7 +76,7 @@ internal sealed partial class ForkServerBase
         FdPassing.Send(session.EmperorEnd, request, [control.VassalEnd], deadline);
         _ = PeerCredentials.Of(session.VassalEnd);
         var (_, fds) = AdoptionRequestReader.Read(session.VassalEnd, TimeSpan.FromMilliseconds(RequestRehearsalTimeoutMs));
-        AdoptionRequestReader.Close(fds);
+        FdPassing.CloseAll(fds);
         FdPassing.Send(session.VassalEnd, ForkServerReply.Encode(1), [], deadline);
     }
 

@@ -27,7 +27,7 @@ internal sealed partial class SpareVassal
             var handed = AwaitRequest(spareEnd, timeout) ?? throw new EndOfStreamException("the rehearsed hand-over arrived empty");
             spare.ReadReport();
             close(handed.Connection);
-            AdoptionRequestReader.Close(handed.Fds);
+            FdPassing.CloseAll(handed.Fds);
         }
         finally
         {

@@ -126,6 +126,15 @@ internal static unsafe partial class FdPassing
         }
     }
 
+    /// <summary>Closes fds a receive handed over (best effort: Linux releases an fd even when close reports an error).</summary>
+    public static void CloseAll(IEnumerable<int> fds)
+    {
+        foreach (int fd in fds)
+        {
+            close(fd);
+        }
+    }
+
     /// <summary>
     /// Blocks, without a bound, until data or the peer's end arrives, consuming nothing: for a process that idles
     /// on a channel until it is needed (a spare vassal, a spare worker).

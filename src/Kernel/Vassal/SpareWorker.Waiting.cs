@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -24,7 +23,7 @@ internal sealed partial class SpareWorker
         int size = BinaryPrimitives.ReadInt32LittleEndian(length);
         if (fds.Count != 0 || size is < 0 or > UwsgiPacketHeader.MaxBodySize)
         {
-            CloseAll(fds);
+            FdPassing.CloseAll(fds);
             throw new WireFormatException($"a spare worker's arguments: {size} bytes with {fds.Count} fd(s)");
         }
 
@@ -48,7 +47,7 @@ internal sealed partial class SpareWorker
         FdPassing.ReceiveExactly(channel, ids, fds, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
         if (fds.Count is not (2 or 3))
         {
-            CloseAll(fds);
+            FdPassing.CloseAll(fds);
             throw new WireFormatException($"a spare worker's start came with {fds.Count} fd(s), not 2 or 3");
         }
 
@@ -58,14 +57,6 @@ internal sealed partial class SpareWorker
             fds[0],
             fds[1],
             fds.Count == 3 ? fds[2] : null);
-    }
-
-    private static void CloseAll(List<int> fds)
-    {
-        foreach (int fd in fds)
-        {
-            close(fd);
-        }
     }
 
     /// <summary>What a spare worker is told to become: its ids, and the fds it serves and reports on.</summary>
