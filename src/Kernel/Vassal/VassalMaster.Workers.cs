@@ -12,11 +12,9 @@ internal sealed partial class VassalMaster
     private const long QuickDeathMs = 1000;
     private readonly List<PendingRespawn> _pendingRespawns = new();
 
-    private unsafe void SpawnWorker(int slot)
+    private void SpawnWorker(int slot)
     {
-        int* fds = stackalloc int[2];
-        PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
-        int readyRead = fds[0], readyWrite = fds[1];
+        var (readyRead, readyWrite) = CreateReadyPipe();
 
         _application.PrepareForFork();
         int pid;
@@ -48,7 +46,7 @@ internal sealed partial class VassalMaster
     }
 
     /// <summary>Makes the spare worker, if this master has one, worker 1; false if it has none (or it is gone).</summary>
-    private unsafe bool StartSpareWorker()
+    private bool StartSpareWorker()
     {
         if (_spareWorker is not { } spare)
         {
@@ -58,9 +56,7 @@ internal sealed partial class VassalMaster
         _spareWorker = null;
         using (spare)
         {
-            int* fds = stackalloc int[2];
-            PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
-            int readyRead = fds[0], readyWrite = fds[1];
+            var (readyRead, readyWrite) = CreateReadyPipe();
             try
             {
                 spare.Start(_listener, readyWrite, _emperor, Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds);
@@ -80,6 +76,14 @@ internal sealed partial class VassalMaster
             _log.LogInformation("worker 1 (pid {WorkerPid}) forked while the vassal waited for adoption", spare.Pid);
             return true;
         }
+    }
+
+    /// <summary>The pipe a worker writes one byte to once it accepts connections: (read end, write end).</summary>
+    private static unsafe (int Read, int Write) CreateReadyPipe()
+    {
+        int* fds = stackalloc int[2];
+        PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
+        return (fds[0], fds[1]);
     }
 
     private void Track(WorkerRecord worker)
