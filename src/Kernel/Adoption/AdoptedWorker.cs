@@ -31,7 +31,8 @@ internal sealed class AdoptedWorker(
         ProcessTitle.Set("fs spare-worker");
         PrepareToServe();
         SpareWorker.WorkerStart? start;
-        KernelConfiguration configuration;
+        IOptionValues options;
+        VassalSettings settings;
         try
         {
             if (SpareWorker.AwaitArguments(channel, timeout) is not { } argv)
@@ -39,10 +40,11 @@ internal sealed class AdoptedWorker(
                 return 0;
             }
 
-            configuration = baseConfiguration.Layer(argv.Skip(1).ToList(), Environment.CurrentDirectory);
+            options = baseConfiguration.Layer(argv.Skip(1).ToList(), Environment.CurrentDirectory).Options;
+            settings = VassalSettings.From(options);
             start = SpareWorker.AwaitStart(channel, timeout);
         }
-        catch (ConfigurationException)
+        catch (Exception e) when (e is ConfigurationException or StartupException)
         {
             return 1; // the master reads the same arguments, fails the same way, and says so
         }
@@ -62,9 +64,8 @@ internal sealed class AdoptedWorker(
         }
 
         Credentials.Drop(start.Uid, start.Gid);
-        var options = configuration.Options;
         var emperor = start.Emperor is { } link ? EmperorLink.Adopt(link) : null;
-        return new WorkerProcess(1, masterPid, start.ReadyPipe, VassalSettings.From(options), ListeningSocket.FromFd(start.Listener), application, options, logging, emperor).Run();
+        return new WorkerProcess(1, masterPid, start.ReadyPipe, settings, ListeningSocket.FromFd(start.Listener), application, options, logging, emperor).Run();
     }
 
     // An application with its own server may warm it up now, while nothing waits for this process. A failure costs
