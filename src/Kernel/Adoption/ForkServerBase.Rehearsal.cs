@@ -51,8 +51,7 @@ internal sealed partial class ForkServerBase
 
         try
         {
-            RehearseRequest();
-            SpareVassal.Rehearse(timeout);
+            SpareVassal.Rehearse(RehearseRequest(), timeout);
         }
         catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException or FdPassingException or EndOfStreamException)
         {
@@ -67,7 +66,8 @@ internal sealed partial class ForkServerBase
 
     // Both ends of a session over a socket pair: the Emperor's request carrying a control socket, read as the base
     // reads one (peer check included), then the pid reply an adopted vassal sends first thing after its fork.
-    private static void RehearseRequest()
+    // Returns the request read, for the spare's hand-over to rehearse with.
+    private static ForkServerRequest RehearseRequest()
     {
         long deadline = Environment.TickCount64 + RequestRehearsalTimeoutMs;
         using var session = ControlSocketPair.Create();
@@ -75,9 +75,10 @@ internal sealed partial class ForkServerBase
         byte[] request = ForkServerRequest.Encode(["forkserver", "--ini", "rehearsal.ini"], ForkServerFdMask.Control);
         FdPassing.Send(session.EmperorEnd, request, [control.VassalEnd], deadline);
         _ = PeerCredentials.Of(session.VassalEnd);
-        var (_, fds) = AdoptionRequestReader.Read(session.VassalEnd, TimeSpan.FromMilliseconds(RequestRehearsalTimeoutMs));
+        var (read, fds) = AdoptionRequestReader.Read(session.VassalEnd, TimeSpan.FromMilliseconds(RequestRehearsalTimeoutMs));
         FdPassing.CloseAll(fds);
         FdPassing.Send(session.VassalEnd, ForkServerReply.Encode(1), [], deadline);
+        return read;
     }
 
     // The parent side of a fork (thread census, hand-off, reaping) is what the base runs for every adoption and

@@ -12,7 +12,9 @@ internal sealed partial class SpareVassal
     /// enough to wait in the socket buffer). For the base's rehearsal: otherwise each spare compiled the receiving
     /// side, and its P/Invoke stubs, between the Emperor's request and the pid reply.
     /// </summary>
-    public static unsafe void Rehearse(TimeSpan timeout)
+    /// <param name="request">What to hand over: the request the base's own session rehearsal read.</param>
+    /// <param name="timeout">Bound on each side.</param>
+    public static unsafe void Rehearse(ForkServerRequest request, TimeSpan timeout)
     {
         int* ends = stackalloc int[2];
         PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a rehearsed spare");
@@ -20,9 +22,6 @@ internal sealed partial class SpareVassal
         try
         {
             using var spare = new SpareVassal(ends[0], ForkPipe.Create("the pid of a rehearsed spare"));
-            byte[] packet = ForkServerRequest.Encode(["forkserver", "--ini", "rehearsal.ini"], ForkServerFdMask.Control);
-            UwsgiPacketHeader.TryRead(packet, out var header);
-            var request = ForkServerRequest.Decode(header, packet.AsSpan(UwsgiPacketHeader.Length));
             spare.HandOver(spareEnd, request, [spareEnd], Environment.TickCount64 + (long)timeout.TotalMilliseconds);
             var handed = AwaitRequest(spareEnd, timeout) ?? throw new EndOfStreamException("the rehearsed hand-over arrived empty");
             spare.ReadReport();
