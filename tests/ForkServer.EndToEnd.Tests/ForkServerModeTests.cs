@@ -93,8 +93,9 @@ public sealed class ForkServerModeTests : IDisposable
 
         File.SetLastWriteTimeUtc(Path.Combine(_emperor.VassalDirectory, "one.ini"), DateTime.UtcNow.AddSeconds(5));
         int reloaded = Adopted("one.ini", occurrence: 1);
-        _emperor.Server.WaitForLine(new Regex($"\\[pid {reloaded}\\] vassal: listening on 127.0.0.1:{port}, handed over"));
+        var handedOver = _emperor.Server.WaitForLine(new Regex($"\\[pid (\\d+)\\] vassal: listening on 127.0.0.1:{port}, handed over"));
         _emperor.Server.WaitForLine(new Regex($"\\[pid {reloaded}\\] master: all 4 worker"));
+        Assert.True(IsOfVassal(int.Parse(handedOver.Groups[1].Value), reloaded));
         Assert.True(ProcessTree.WaitUntilGone(one, TimeSpan.FromSeconds(20)));
 
         // The old vassal is gone: what answers now is the re-adopted one.
@@ -111,8 +112,9 @@ public sealed class ForkServerModeTests : IDisposable
 
         _emperor.DropFile("one.ini", "[uwsgi]\nhttp-socket = 127.0.0.2:0\nprocesses = 1\n");
         int reloaded = Adopted("one.ini", occurrence: 1);
-        _emperor.Server.WaitForLine(new Regex($"\\[pid {reloaded}\\] vassal: http-socket is now 127.0.0.2:0: closing the handed-over 127.0.0.1:{oldPort}"));
+        var closed = _emperor.Server.WaitForLine(new Regex($"\\[pid (\\d+)\\] vassal: http-socket is now 127.0.0.2:0: closing the handed-over 127.0.0.1:{oldPort}"));
         _emperor.WaitAccepting("one.ini", occurrence: 1);
+        Assert.True(IsOfVassal(int.Parse(closed.Groups[1].Value), reloaded));
 
         using var oldClient = Http.Client(oldPort);
         await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetFresh(oldClient, ""));
@@ -148,4 +150,8 @@ public sealed class ForkServerModeTests : IDisposable
     /// <summary>Waits for the n-th adoption of <paramref name="name"/> and returns the adopted pid.</summary>
     private int Adopted(string name, int occurrence)
         => int.Parse(_emperor.Server.WaitForLine(new Regex($"adopted vassal {Regex.Escape(name)} \\(pid (\\d+)\\)"), skip: occurrence).Groups[1].Value);
+
+    // The HTTP socket is opened by the vassal's spare worker (worker 1) when it was adopted from a spare that had
+    // one, else by its master.
+    private static bool IsOfVassal(int pid, int master) => pid == master || ProcessTree.ChildrenOf(master).Contains(pid);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ForkServer.EndToEnd.Tests.Infrastructure;
 
@@ -5,7 +7,8 @@ namespace ForkServer.EndToEnd.Tests;
 
 /// <summary>
 /// The base's spare vassal: a copy forked before any request, with its own first worker, that an adoption turns
-/// into the requested vassal without a fork; and what happens when one dies while it waits.
+/// into the requested vassal without a fork; what happens when one dies while it waits, and when its worker cannot
+/// start the vassal.
 /// </summary>
 public sealed class SpareVassalTests : IDisposable
 {
@@ -59,5 +62,27 @@ public sealed class SpareVassalTests : IDisposable
         using var client = Http.Client(_emperor.PortOf(master));
         Assert.Equal(200, (await Http.GetFresh(client, "")).Status);
         Assert.False(ProcessTree.IsAlive(spare));
+    }
+
+    [Fact]
+    public async Task A_port_the_spare_worker_cannot_bind_fails_the_vassal_in_its_masters_words_and_the_next_adoption_works()
+    {
+        int spare = int.Parse(_emperor.Server.WaitForLine(SpareReady).Groups[1].Value);
+        int spareWorker = Assert.Single(ProcessTree.ChildrenOf(spare));
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        _emperor.DropFile("one.ini", $"[uwsgi]\nhttp-socket = 127.0.0.1:{port}\nprocesses = 2\n");
+
+        // The worker gives up without a word; its master binds, fails and says where the setting came from.
+        _emperor.Server.WaitForLine(new Regex($@"\[pid {spare}\] adopted: adopted vassal .*one\.ini cannot start: .*one\.ini.*cannot listen on http-socket 127\.0\.0\.1:{port}"));
+        Assert.True(ProcessTree.WaitUntilGone(spareWorker, TimeSpan.FromSeconds(10)), "the spare worker outlived its failed vassal");
+        Assert.DoesNotMatch(new Regex($@"\[pid {spareWorker}\]"), _emperor.Server.Output);
+
+        _emperor.DropFile("two.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\nprocesses = 1\n");
+        int two = _emperor.WaitAccepting("two.ini");
+        using var client = Http.Client(_emperor.PortOf(two));
+        Assert.Equal(200, (await Http.GetFresh(client, "")).Status);
     }
 }

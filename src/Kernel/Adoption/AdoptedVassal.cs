@@ -20,7 +20,7 @@ namespace ForkServer.Kernel.Adoption;
 internal sealed class AdoptedVassal(
     int connection,
     ForkServerRequest request,
-    IReadOnlyList<int> fds,
+    int[] fds,
     SpareWorker? worker,
     IPreloadedApplication application,
     KernelConfiguration baseConfiguration,
@@ -32,6 +32,10 @@ internal sealed class AdoptedVassal(
     /// <summary>Runs the vassal; the return value is the process's exit code.</summary>
     public int Run()
     {
+        // The spare worker first: it starts on another CPU while this process answers the Emperor, which then runs
+        // on this one.
+        int? onDemand = TakeOnDemandSocket();
+        worker = WithAdoption(worker, onDemand);
         int pid = ProcessCalls.GetPid();
         try
         {
@@ -40,17 +44,15 @@ internal sealed class AdoptedVassal(
         catch (Exception e) when (e is PosixException or TimeoutException)
         {
             // The Emperor gave up on this session (socket-timeout) and will adopt again: a vassal it never heard
-            // of would run unsupervised, so this one ends here.
+            // of would run unsupervised, so this one ends here, with its worker.
+            worker?.Abandon();
             _log.LogError("adoption of {Argv} abandoned: the Emperor did not take the pid reply ({Error})", string.Join(' ', request.Argv), e.Message);
             return 1;
         }
 
         close(connection);
-        worker = WithArguments(worker);
         ProcessTitle.Set(Title(request.Argv));
         var emperor = EmperorLink.Adopt(fds[ForkServerRequest.ControlFdIndex]);
-
-        int? onDemand = TakeOnDemandSocket();
 
         // A config pipe (config pushed by the Emperor) comes only from monitors ForkServer's Emperor does not have.
         if (request.ConfigFdIndex is { } config)
@@ -74,20 +76,20 @@ internal sealed class AdoptedVassal(
     }
 
     /// <summary>
-    /// Sends the spare worker the arguments first thing, so it builds its options while this process builds its own;
-    /// a worker that is gone is forgotten (the master forks worker 1 then).
+    /// Sends the spare worker the arguments and fds first thing, so that it binds and starts serving while this
+    /// process builds its own options; a worker that is gone is forgotten (the master forks worker 1 then).
     /// </summary>
-    private SpareWorker? WithArguments(SpareWorker? spare)
+    private SpareWorker? WithAdoption(SpareWorker? spare, int? onDemand)
     {
         try
         {
-            spare?.SendArguments(request.Argv, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+            spare?.Adopt(request.Argv, fds[ForkServerRequest.ControlFdIndex], onDemand, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
             return spare;
         }
         catch (Exception e) when (e is PosixException or TimeoutException)
         {
             _log.LogWarning("the spare worker {Pid} is gone ({Error}): the master forks worker 1", spare!.Pid, e.Message);
-            spare.Dispose();
+            spare.Abandon();
             return null;
         }
     }

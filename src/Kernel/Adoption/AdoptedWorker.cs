@@ -12,8 +12,9 @@ namespace ForkServer.Kernel.Adoption;
 
 /// <summary>
 /// The <see cref="SpareWorker"/> of a spare vassal, in its own process: idle until its vassal is adopted, then it
-/// layers the vassal's options over the base's from the same arguments as its master, becomes the master's uid and
-/// gid, and serves as worker 1.
+/// layers the vassal's options over the base's from the same arguments as its master, binds the vassal's HTTP socket
+/// and gives it to the master, becomes whom the options say (as the master does, by the same rules) and serves as
+/// worker 1, without waiting for the master to finish starting.
 /// </summary>
 internal sealed class AdoptedWorker(
     int channel,
@@ -30,27 +31,35 @@ internal sealed class AdoptedWorker(
     {
         ProcessTitle.Set("fs spare-worker");
         PrepareToServe();
-        SpareWorker.WorkerStart? start;
-        IOptionValues options;
+        SpareWorker.Adoption? adoption;
+        KernelConfiguration configuration;
         VassalSettings settings;
+        (uint Uid, uint Gid) identity;
+        ListeningSocket listener;
         try
         {
-            if (SpareWorker.AwaitArguments(channel, timeout) is not { } argv)
+            if (SpareWorker.AwaitAdoption(channel, timeout) is not { } adopted)
             {
                 return 0;
             }
 
-            options = baseConfiguration.Layer(argv.Skip(1).ToList(), Environment.CurrentDirectory).Options;
-            settings = VassalSettings.From(options);
-            start = SpareWorker.AwaitStart(channel, timeout);
+            adoption = adopted;
+            configuration = baseConfiguration.Layer(adoption.Argv.Skip(1).ToList(), Environment.CurrentDirectory);
+            settings = VassalSettings.From(configuration.Options);
+            var whom = VassalIdentity.Of(configuration, settings, adopted: true, getuid());
+            identity = Credentials.Resolve(whom.Uid, whom.Gid);
+            listener = VassalStartup.Listen(settings, configuration.Options, adoption.OnDemand, logging.CreateLogger("vassal"));
+            SpareWorker.SendListener(channel, listener.Fd, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
         }
-        catch (Exception e) when (e is ConfigurationException or StartupException)
+        catch (Exception e) when (e is ConfigurationException or StartupException or ArgumentException)
         {
-            return 1; // the master reads the same arguments, fails the same way, and says so
+            // The master reads the same arguments: without this worker it binds and resolves the ids itself, fails
+            // the same way, and says so.
+            return 1;
         }
         catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException)
         {
-            _log.LogError("spare worker: its master's message is unreadable: {Error}", e.Message);
+            _log.LogError("spare worker: its master's message is unreadable or its master is gone: {Error}", e.Message);
             return 1;
         }
         finally
@@ -58,14 +67,9 @@ internal sealed class AdoptedWorker(
             close(channel);
         }
 
-        if (start is null)
-        {
-            return 0;
-        }
-
-        Credentials.Drop(start.Uid, start.Gid);
-        var emperor = start.Emperor is { } link ? EmperorLink.Adopt(link) : null;
-        return new WorkerProcess(1, masterPid, start.ReadyPipe, settings, ListeningSocket.FromFd(start.Listener), application, options, logging, emperor).Run();
+        Credentials.Drop(identity.Uid, identity.Gid);
+        var emperor = adoption.Emperor is { } link ? EmperorLink.Adopt(link) : null;
+        return new WorkerProcess(1, masterPid, adoption.ReadyPipe, settings, listener, application, configuration.Options, logging, emperor).Run();
     }
 
     // An application with its own server may warm it up now, while nothing waits for this process. A failure costs

@@ -20,8 +20,9 @@ internal sealed partial class ForkServerBase
     /// <summary>
     /// Runs once, before the base listens, what an adopted vassal and its workers run first: the layered
     /// configuration and the vassal's start-up services, a TCP bind and HTTP requests through the worker's
-    /// server (<see cref="HttpRehearsal"/>), an adoption request, a spare's hand-over and the pid reply, the
-    /// application's pre-fork hook and a fork.
+    /// server (<see cref="HttpRehearsal"/>), a spare worker's adoption (<see cref="SpareWorker.Rehearse"/>), an
+    /// adoption request, a spare's hand-over and the pid reply, the application's pre-fork hook and a fork; and it
+    /// prepares every method of the kernel and the plugins (<see cref="CodePreparation"/>).
     /// </summary>
     /// <remarks>
     /// Tiered compilation is off, so code is compiled on first use, and generic framework code over the kernel's
@@ -41,11 +42,12 @@ internal sealed partial class ForkServerBase
             try
             {
                 HttpRehearsal.Run(settings.Limits, _log);
+                SpareWorker.Rehearse(settings, layered.Options, _log, timeout);
             }
-            catch (Exception e) when (e is PosixException or TimeoutException)
+            catch (Exception e) when (e is PosixException or TimeoutException or StartupException or WireFormatException or FdPassingException or EndOfStreamException)
             {
-                // Only speed is lost: adopted workers will compile the HTTP path themselves.
-                _log.LogWarning("HTTP rehearsal failed, adopted workers will start slower: {Error}", e.Message);
+                // Only speed is lost: adopted vassals and workers will compile these paths themselves.
+                _log.LogWarning("HTTP and spare worker rehearsal failed, adopted vassals will start slower: {Error}", e.Message);
             }
         }
 
@@ -59,6 +61,8 @@ internal sealed partial class ForkServerBase
             _log.LogWarning("adoption request rehearsal failed, the first adoption will be slower: {Error}", e.Message);
         }
 
+        var prepared = CodePreparation.Prepare(configuration.Plugins.Select(p => p.GetType().Assembly).Prepend(typeof(ForkServerBase).Assembly));
+        _log.LogDebug("{Count} methods of the kernel and its plugins prepared ({Failed} could not be)", prepared.Count, prepared.Failed);
         application.PrepareForFork();
         RehearseFork();
         _log.LogDebug("adoption path rehearsed in {Elapsed} ms", clock.ElapsedMilliseconds);

@@ -36,5 +36,5 @@ internal sealed partial class SpareVassal
     }
 
     /// <summary>An adoption request as a spare receives it: the Emperor's connection, the request, its fds.</summary>
-    public sealed record HandedRequest(int Connection, ForkServerRequest Request, IReadOnlyList<int> Fds);
+    public sealed record HandedRequest(int Connection, ForkServerRequest Request, int[] Fds);
 }

@@ -1,4 +1,6 @@
 using ForkServer.Kernel.Emperor.Monitoring;
+using ForkServer.Kernel.Hosting;
+using ForkServer.Kernel.Options;
 using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Vassal;
@@ -46,6 +48,22 @@ internal sealed record VassalIdentity(string? Uid, string? Gid, string? Reason)
         string why = iniFile is null ? "no uid set and no ini file" : $"no uid set and {iniFile} is owned by root";
         return new VassalIdentity(
             NobodyId.ToString(), gid ?? (Credentials.PrimaryGroupOf(NobodyId) ?? NobodyId).ToString(), $"{why}: running as nobody (set uid = root to stay root)");
+    }
+
+    /// <summary>Decides whom the vassal <paramref name="configuration"/> describes runs as.</summary>
+    public static VassalIdentity Of(KernelConfiguration configuration, VassalSettings settings, bool adopted, uint currentUid)
+        => Decide(settings.Uid, settings.Gid, adopted, currentUid, adopted ? OwnIniFile(configuration) : null);
+
+    /// <summary>
+    /// The ini file this vassal was started with: the last <c>ini</c> of the command line (the adopted arguments
+    /// come after the base's), not a file it includes. Null when it was started without one.
+    /// </summary>
+    private static string? OwnIniFile(KernelConfiguration configuration)
+    {
+        var given = (configuration.Options as OptionValues)?.GetBoundValues("ini").LastOrDefault(v => v.Source.File is null);
+        return given is null
+            ? null
+            : Path.GetFullPath(IniReference.Parse(given.Value, null, configuration.StartDirectory).File, configuration.StartDirectory);
     }
 
     private static (uint Uid, uint Gid)? OwnerOf(string path)

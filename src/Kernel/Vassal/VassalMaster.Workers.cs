@@ -45,10 +45,13 @@ internal sealed partial class VassalMaster
         _log.LogInformation("spawned worker {Slot} (pid {WorkerPid})", slot, pid);
     }
 
-    /// <summary>Makes the spare worker, if this master has one, worker 1; false if it has none (or it is gone).</summary>
+    /// <summary>
+    /// Tracks the spare worker as worker 1 if this master has one that is already listening; false if it has none
+    /// (or it did not start, <see cref="SpareWorker.ReceiveListener(long)"/>).
+    /// </summary>
     private bool StartSpareWorker()
     {
-        if (_spareWorker is not { } spare)
+        if (_spareWorker is not { IsListening: true } spare)
         {
             return false;
         }
@@ -56,30 +59,14 @@ internal sealed partial class VassalMaster
         _spareWorker = null;
         using (spare)
         {
-            var (readyRead, readyWrite) = CreateReadyPipe();
-            try
-            {
-                spare.Start(_listener, readyWrite, _emperor, Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds);
-            }
-            catch (Exception e) when (e is PosixException or TimeoutException)
-            {
-                close(readyRead);
-                _log.LogWarning("the spare worker {WorkerPid} is gone ({Error}): forking worker 1", spare.Pid, e.Message);
-                return false;
-            }
-            finally
-            {
-                close(readyWrite);
-            }
-
-            Track(new WorkerRecord(1, spare.Pid, ProcessHandle.Open(spare.Pid), readyRead, Environment.TickCount64));
+            Track(new WorkerRecord(1, spare.Pid, ProcessHandle.Open(spare.Pid), spare.ReadyPipe, Environment.TickCount64));
             _log.LogInformation("worker 1 (pid {WorkerPid}) forked while the vassal waited for adoption", spare.Pid);
             return true;
         }
     }
 
     /// <summary>The pipe a worker writes one byte to once it accepts connections: (read end, write end).</summary>
-    private static unsafe (int Read, int Write) CreateReadyPipe()
+    public static unsafe (int Read, int Write) CreateReadyPipe()
     {
         int* fds = stackalloc int[2];
         PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");

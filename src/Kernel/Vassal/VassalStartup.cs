@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Options;
@@ -90,12 +91,34 @@ internal sealed class VassalStartup(
         }
     }
 
+    /// <summary>The spare worker's socket when it bound one (it is worker 1 then), else one bound here.</summary>
     private ListeningSocket Bind()
+    {
+        if (launch.SpareWorker?.ReceiveListener(Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds) is { } listener)
+        {
+            // The worker took the on-demand socket or closed its copy; this one would hold the old port open.
+            if (launch.OnDemandSocket is { } onDemand)
+            {
+                Tmds.Linux.LibC.close(onDemand);
+            }
+
+            return listener;
+        }
+
+        return Listen(settings, options, launch.OnDemandSocket, _log);
+    }
+
+    /// <summary>
+    /// Opens the vassal's HTTP socket: the one a classic vassal's previous process handed over across its re-exec,
+    /// or the on-demand socket the Emperor passed if it listens where <c>http-socket</c> says, else a new one.
+    /// </summary>
+    /// <exception cref="StartupException">The socket cannot be bound; the message names the option's source.</exception>
+    public static ListeningSocket Listen(VassalSettings settings, IOptionValues options, int? onDemand, ILogger log)
     {
         try
         {
             return ListenerHandOver.Take(settings.HttpSocket)
-                ?? (launch.OnDemandSocket is { } inherited ? ListenerHandOver.TakeInherited(inherited, settings.HttpSocket, _log) : null)
+                ?? (onDemand is { } inherited ? ListenerHandOver.TakeInherited(inherited, settings.HttpSocket, log) : null)
                 ?? ListeningSocket.BindTcp(settings.HttpSocket, settings.ListenBacklog);
         }
         catch (Exception e) when (e is PosixException or FormatException or ArgumentException)
@@ -126,7 +149,7 @@ internal sealed class VassalStartup(
     }
 
     private VassalIdentity DecideIdentity(uint current)
-        => VassalIdentity.Decide(settings.Uid, settings.Gid, launch.IsAdopted, current, launch.IsAdopted ? OwnIniFile() : null);
+        => VassalIdentity.Of(configuration, settings, launch.IsAdopted, current);
 
     private void DropPrivileges()
     {
@@ -163,17 +186,5 @@ internal sealed class VassalStartup(
         {
             throw new StartupException($"cannot drop privileges to uid {identity.Uid ?? "-"} gid {identity.Gid ?? "-"}: {e.Message}", e);
         }
-    }
-
-    /// <summary>
-    /// The ini file this vassal was started with: the last <c>ini</c> of the command line (the adopted arguments
-    /// come after the base's), not a file it includes. Null when it was started without one.
-    /// </summary>
-    private string? OwnIniFile()
-    {
-        var given = (options as OptionValues)?.GetBoundValues("ini").LastOrDefault(v => v.Source.File is null);
-        return given is null
-            ? null
-            : Path.GetFullPath(IniReference.Parse(given.Value, null, configuration.StartDirectory).File, configuration.StartDirectory);
     }
 }
