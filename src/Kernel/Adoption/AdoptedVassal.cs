@@ -63,7 +63,7 @@ internal sealed class AdoptedVassal(
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.AdoptedMaster, pid, 0));
         try
         {
-            var configuration = baseConfiguration.Layer(request.Argv.Skip(1).ToList(), Environment.CurrentDirectory);
+            var configuration = baseConfiguration.LayerAdopted(request.Argv, Environment.CurrentDirectory);
             using var services = KernelServices.Build(configuration, logging, new VassalLaunch(emperor, application, ExitOnReload: true, onDemand, worker));
             return services.GetRequiredService<VassalStartup>().Run();
         }

@@ -44,7 +44,7 @@ internal sealed class AdoptedWorker(
             }
 
             adoption = adopted;
-            configuration = baseConfiguration.Layer(adoption.Argv.Skip(1).ToList(), Environment.CurrentDirectory);
+            configuration = baseConfiguration.LayerAdopted(adoption.Argv, Environment.CurrentDirectory);
             settings = VassalSettings.From(configuration.Options);
             var whom = VassalIdentity.Of(configuration, settings, adopted: true, getuid());
             identity = Credentials.Resolve(whom.Uid, whom.Gid);

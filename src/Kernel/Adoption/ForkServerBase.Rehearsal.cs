@@ -17,6 +17,9 @@ internal sealed partial class ForkServerBase
 {
     private const int RequestRehearsalTimeoutMs = 2000;
 
+    // Decoded as a request's argv is, so that layering it runs the very code, over the very types, of an adoption.
+    private static IReadOnlyList<string> RehearsalArgv => UwsgiArray.Decode(UwsgiArray.Encode(["forkserver", "--http-socket", "127.0.0.1:0"]));
+
     /// <summary>
     /// Runs once, before the base listens, what an adopted vassal and its workers run first: the layered
     /// configuration and the vassal's start-up services, a TCP bind and HTTP requests through the worker's
@@ -34,7 +37,7 @@ internal sealed partial class ForkServerBase
     private void RehearseAdoption(IPreloadedApplication application, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        var layered = configuration.Layer(["--http-socket", "127.0.0.1:0"], Environment.CurrentDirectory);
+        var layered = configuration.LayerAdopted(RehearsalArgv, Environment.CurrentDirectory);
         using (var services = KernelServices.Build(layered, logging, new VassalLaunch(null, application, ExitOnReload: true)))
         {
             var settings = services.GetRequiredService<VassalSettings>();

@@ -28,6 +28,7 @@ internal sealed class PsgiLoader : IEarlyLoader
         {
             PerlInterpreter interpreter = PerlInterpreter.Obtain(context.Options.GetValues(PsgiOptionNames.PerlArgument));
             int appId = interpreter.LoadApplication(path, logger);
+            PsgiEnvironment.Rehearse();
             return new PsgiApplication(interpreter, appId, Path.GetFullPath(path), logger);
         }
         catch (PerlException exception)
