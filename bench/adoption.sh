@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Fork-server mode benchmarks (issue 4), ForkServer only (Debian's uWSGI 2.0.21 has no fork server; its 2.1-dev
 # numbers are in FINDINGS.md §4):
-#   1. ini dropped -> first HTTP 200, adopted from a base that loaded a 10 s app, vs classic (median of 5)
+#   1. ini dropped -> first HTTP 200, adopted from a base that loaded a 10 s app (median of DROPS), vs classic (median of 3)
 #   2. N inis dropped at once -> every adopted vassal answers 200
 #   3. PSS per adopted vassal (master + 2 workers) with 15 running, app holding ~49 MB, and what one vassal's
 #      processes have private (dirty pages by kind of mapping, from /proc/PID/smaps)
 # Times run from the rename of the ini into the folder to the first 200, taken by bench/first-200.pl.
-# Usage: bash bench/adoption.sh [N=100]
+# Usage: bash bench/adoption.sh [N=100] [DROPS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100}
+drops=${2:-5}
 bash scripts/install-deps.sh >/dev/null
 bash scripts/build-release.sh
 source bench/emperor-common.sh
@@ -47,7 +48,8 @@ fork_args() { echo "--emperor-use-fork-server $1 --vassal-fork-base perlbase.ini
 socket="@fs-bench-$$"
 dir="$work/adopted"; start_emperor "$dir" $(fork_args "$socket"); base "$dir" "$socket"
 # One at a time, from a quiet base: the pause lets the previous vassal's second worker finish starting.
-adopted=$(for i in 1 2 3 4 5; do sleep 0.5; timed_drop "$dir" "a$i.ini" $((22000 + i)) ""; done | median)
+adopted_all=$(for i in $(seq 1 "$drops"); do sleep 0.5; timed_drop "$dir" "a$i.ini" $((22000 + i)) ""; done | awk '{ print $1 }' | sort -n)
+adopted=$(echo "$adopted_all" | median)
 stop_emperor
 dir="$work/classic"; start_emperor "$dir"
 classic=$(for i in 1 2 3; do timed_drop "$dir" "c$i.ini" $((22100 + i)) "plugins = psgi
@@ -75,7 +77,7 @@ done
 breakdown=$(perl bench/private-memory.pl "$last" $(pgrep -P "$last"))
 stop_emperor
 
-printf 'ini drop -> first 200, adopted (10 s app): %s ms (median of 5)\n' "$adopted"
+printf 'ini drop -> first 200, adopted (10 s app): %s ms (median of %s: %s)\n' "$adopted" "$drops" "$(echo $adopted_all)"
 printf 'ini drop -> first 200, classic (10 s app):  %s ms (median of 3)\n' "$classic"
 printf '%s inis dropped at once -> all 200:         %s ms\n' "$n" "$many"
 printf 'PSS per adopted vassal (master + 2 workers, 49 MB app, 15 running): %s kB\n' "$((total / 15))"
