@@ -2,6 +2,7 @@ using ForkServer.Abstractions;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Options;
+using ForkServer.Kernel.Plugins;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
 using ForkServer.Kernel.Wire;
@@ -51,7 +52,7 @@ internal sealed class AdoptedWorker(
             listener = VassalStartup.Listen(settings, configuration.Options, adoption.OnDemand, logging.CreateLogger("vassal"));
             SpareWorker.SendListener(channel, listener.Fd, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
         }
-        catch (Exception e) when (e is ConfigurationException or StartupException or ArgumentException)
+        catch (Exception e) when (e is ConfigurationException or StartupException or ArgumentException or PluginLoadException)
         {
             // The master reads the same arguments: without this worker it binds and resolves the ids itself, fails
             // the same way, and says so.

@@ -13,7 +13,11 @@ namespace ForkServer.Kernel.Vassal;
 /// The listening socket the Emperor passed with the adoption request (fd 0, as uWSGI places it), if any: the one
 /// this vassal's previous process handed over when it exited for a reload.
 /// </param>
-/// <param name="SpareWorker">A worker forked before the adoption, waiting to become worker 1, if adopted from a spare.</param>
+/// <param name="SpareWorker">
+/// The worker the spare forked before the adoption, if adopted from a spare that had one: it already has the
+/// arguments, binds the HTTP socket itself and sends it over (<see cref="SpareWorker.ReceiveListener(long)"/>), and
+/// serves as worker 1.
+/// </param>
 internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, int? OnDemandSocket = null, SpareWorker? SpareWorker = null)
 {
     /// <summary>A classic vassal: its Emperor link (if any) from the environment, nothing preloaded.</summary>
