@@ -47,12 +47,14 @@ internal sealed partial class ForkServerBase
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var (request, fds) = AdoptionRequestReader.Read(connection, timeout);
         _log.LogInformation("adopting {Argv} for pid {Peer} ({Count} fd(s))", string.Join(' ', request.Argv), peer.Pid, fds.Count);
+        _requestInFlight = [connection, .. fds];
         try
         {
             spares.HandOver(connection, request, fds, deadline);
         }
         finally
         {
+            _requestInFlight = [];
             FdPassing.CloseAll(fds);
         }
     }

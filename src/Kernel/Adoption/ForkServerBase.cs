@@ -32,6 +32,10 @@ internal sealed partial class ForkServerBase(
     private readonly ILogger _log = logging.CreateLogger("fork-server");
     private bool _stopping;
 
+    // The Emperor's connection and the request's fds while a request is handed over: a spare forked for it then
+    // inherits them, and must close them (it gets its own copies by SCM_RIGHTS).
+    private int[] _requestInFlight = [];
+
     /// <summary>Serves adoption requests until told to stop; returns the exit code.</summary>
     public int Run()
     {
@@ -71,6 +75,7 @@ internal sealed partial class ForkServerBase(
         // In an adopted vassal: drop every descriptor that belongs to the base.
         void Release()
         {
+            FdPassing.CloseAll(_requestInFlight);
             intermediates.Dispose();
             listener.Dispose();
             signals.Dispose();
