@@ -9,7 +9,6 @@ using ForkServer.Kernel.Vassal;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Adoption;
 
@@ -99,8 +98,7 @@ internal sealed partial class ForkServerBase
         int pid = ProcessForker.Fork(static () => 0);
         if (ProcessCalls.WaitForExit(pid, ProcessForker.HandOffTimeout) is null)
         {
-            ProcessCalls.Kill(pid, SIGKILL);
-            ProcessCalls.WaitForExit(pid, ProcessForker.HandOffTimeout);
+            ProcessCalls.KillAndReap(pid, ProcessForker.HandOffTimeout);
             _log.LogWarning("the rehearsal fork's child {Pid} did not exit within {Timeout} s: killed", pid, ProcessForker.HandOffTimeout.TotalSeconds);
         }
     }

@@ -14,14 +14,12 @@ internal sealed partial class SpareVassal
     /// </summary>
     /// <param name="request">What to hand over: the request the base's own session rehearsal read.</param>
     /// <param name="timeout">Bound on each side.</param>
-    public static unsafe void Rehearse(ForkServerRequest request, TimeSpan timeout)
+    public static void Rehearse(ForkServerRequest request, TimeSpan timeout)
     {
-        int* ends = stackalloc int[2];
-        PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a rehearsed spare");
-        int spareEnd = ends[1];
+        var (baseEnd, spareEnd) = StreamSocketPair.Create("a rehearsed spare");
         try
         {
-            using var spare = new SpareVassal(ends[0], ForkPipe.Create("the pid of a rehearsed spare"));
+            using var spare = new SpareVassal(baseEnd, ForkPipe.Create("the pid of a rehearsed spare"));
             spare.HandOver(spareEnd, request, [spareEnd], Environment.TickCount64 + (long)timeout.TotalMilliseconds);
             var handed = AwaitRequest(spareEnd, timeout) ?? throw new EndOfStreamException("the rehearsed hand-over arrived empty");
             spare.ReadReport();

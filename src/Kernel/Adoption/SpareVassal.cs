@@ -45,9 +45,7 @@ internal sealed unsafe partial class SpareVassal : IDisposable
     /// </summary>
     public static SpareVassal Fork(Func<int, int> spareMain, IntermediateReaper intermediates)
     {
-        int* ends = stackalloc int[2];
-        PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a spare vassal");
-        int baseEnd = ends[0], spareEnd = ends[1];
+        var (baseEnd, spareEnd) = StreamSocketPair.Create("a spare vassal");
         var pidReport = ForkPipe.Create("the pid of a spare vassal");
         try
         {

@@ -48,8 +48,7 @@ internal static class ProcessForker
         var intermediateExit = ProcessCalls.WaitForExit(intermediatePid, HandOffTimeout);
         if (intermediateExit is null)
         {
-            ProcessCalls.Kill(intermediatePid, SIGKILL);
-            ProcessCalls.WaitForExit(intermediatePid, HandOffTimeout);
+            ProcessCalls.KillAndReap(intermediatePid, HandOffTimeout);
             throw new TimeoutException($"The intermediate child {intermediatePid} of a detached fork did not exit within {HandOffTimeout.TotalSeconds:0} s (killed)");
         }
 

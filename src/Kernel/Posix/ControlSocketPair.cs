@@ -8,7 +8,7 @@ namespace ForkServer.Kernel.Posix;
 /// are close-on-exec; the vassal end reaches the child only through <see cref="SpawnRequest.InheritedFds"/>, and
 /// the Emperor closes its copy once the child is spawned so that the child's exit shows as EOF on its end.
 /// </summary>
-internal sealed unsafe class ControlSocketPair : IDisposable
+internal sealed class ControlSocketPair : IDisposable
 {
     private ControlSocketPair(int emperorEnd, int vassalEnd)
     {
@@ -25,9 +25,8 @@ internal sealed unsafe class ControlSocketPair : IDisposable
     /// <summary>socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC) with the Emperor end made non-blocking.</summary>
     public static ControlSocketPair Create()
     {
-        int* ends = stackalloc int[2];
-        PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a control channel");
-        var pair = new ControlSocketPair(ends[0], ends[1]);
+        var (emperorEnd, vassalEnd) = StreamSocketPair.Create("a control channel");
+        var pair = new ControlSocketPair(emperorEnd, vassalEnd);
         try
         {
             // Only the Emperor's end: a vassal (uWSGI) reads its end blocking, and O_NONBLOCK is shared by every copy.

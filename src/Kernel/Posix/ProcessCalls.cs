@@ -75,6 +75,16 @@ internal static unsafe class ProcessCalls
         return result == pid;
     }
 
+    /// <summary>
+    /// SIGKILL to the child <paramref name="pid"/>, then waits up to <paramref name="timeout"/> to reap it: for a child
+    /// given up on, so that it holds nothing of ours and leaves no zombie.
+    /// </summary>
+    public static void KillAndReap(int pid, TimeSpan timeout)
+    {
+        Kill(pid, SIGKILL);
+        WaitForExit(pid, timeout);
+    }
+
     /// <summary>Waits up to <paramref name="timeout"/> for the child <paramref name="pid"/> to exit and reaps it; null on timeout.</summary>
     public static ExitStatus? WaitForExit(int pid, TimeSpan timeout)
     {

@@ -5,7 +5,7 @@ using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
-internal sealed unsafe partial class SpareWorker
+internal sealed partial class SpareWorker
 {
     /// <summary>
     /// Plays both sides of a spare worker's adoption over a socketpair in this process: the arguments with a ready
@@ -17,11 +17,9 @@ internal sealed unsafe partial class SpareWorker
     /// <exception cref="StartupException">The HTTP socket could not be bound.</exception>
     public static void Rehearse(VassalSettings settings, IOptionValues options, ILogger log, TimeSpan timeout)
     {
-        int* ends = stackalloc int[2];
-        PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a rehearsed spare worker");
-        int workerEnd = ends[1];
+        var (masterEnd, workerEnd) = StreamSocketPair.Create("a rehearsed spare worker");
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        using var master = new SpareWorker(0, ends[0]); // no process: Dispose only closes fds
+        using var master = new SpareWorker(0, masterEnd); // no process: Dispose only closes fds
         try
         {
             // Any socket stands in for the Emperor link: the worker's end of the channel itself.

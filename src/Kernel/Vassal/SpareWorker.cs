@@ -21,7 +21,7 @@ namespace ForkServer.Kernel.Vassal;
 /// its master will never need it, and tells the master the worker could not start: the master then binds and
 /// forks worker 1 itself, and reports any error in the configuration in its own words.
 /// </remarks>
-internal sealed unsafe partial class SpareWorker : IDisposable
+internal sealed partial class SpareWorker : IDisposable
 {
     private const int EmperorAttached = 1;
     private const int OnDemandAttached = 2;
@@ -46,9 +46,7 @@ internal sealed unsafe partial class SpareWorker : IDisposable
     /// <summary>Forks the worker, which runs <paramref name="workerMain"/> with its end of the channel.</summary>
     public static SpareWorker Fork(Func<int, int> workerMain)
     {
-        int* ends = stackalloc int[2];
-        PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends), "socketpair(AF_UNIX, SOCK_STREAM) for a spare worker");
-        int masterEnd = ends[0], workerEnd = ends[1];
+        var (masterEnd, workerEnd) = StreamSocketPair.Create("a spare worker");
         int pid;
         try
         {
@@ -153,8 +151,7 @@ internal sealed unsafe partial class SpareWorker : IDisposable
     /// </summary>
     public void Abandon()
     {
-        ProcessCalls.Kill(Pid, SIGKILL);
-        ProcessCalls.WaitForExit(Pid, ProcessForker.HandOffTimeout);
+        ProcessCalls.KillAndReap(Pid, ProcessForker.HandOffTimeout);
         Dispose();
     }
 
