@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using ForkServer.Kernel.Posix;
 using static Tmds.Linux.LibC;
@@ -10,7 +11,7 @@ namespace ForkServer.Kernel.Forking;
 /// the fork recipe's runtimeconfig (W^X, concurrent GC, server GC and tiered compilation off) and must not have
 /// started any thread of its own: <see cref="ThreadCensus"/> checks that before every fork.
 /// </summary>
-internal static class ProcessForker
+internal static unsafe class ProcessForker
 {
     /// <summary>Exit code of a forked child whose main threw (EX_SOFTWARE from sysexits.h).</summary>
     public const int UnhandledExceptionExitCode = 70;
@@ -19,6 +20,12 @@ internal static class ProcessForker
     public static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(10);
 
     private const string ChildMainThreadName = "forked-main";
+
+    /// <summary>What glibc gives a thread by default (RLIMIT_STACK); mapped lazily, only touched pages count.</summary>
+    private const nuint ChildMainStackSize = 8 * 1024 * 1024;
+
+    // Taken in the forking process, so that no child builds the reverse P/Invoke stub of its own.
+    private static readonly delegate* unmanaged<nint, nint> s_childMainEntry = &RunChildMain;
 
     // The thread allowed to fork: 0 means the thread that entered Main (its tid is the pid); in a forked child
     // it is the thread that runs the child's main, since the child's tid-equals-pid thread is its finalizer.
@@ -76,30 +83,53 @@ internal static class ProcessForker
     public static int ForkDetachedUnwaited(Func<int> grandchildMain, ForkPipe? grandchildReport = null)
         => ForkOnFinalizerThread(grandchildMain, detach: true, grandchildReport);
 
-    /// <summary>In the child, on its finalizer thread: runs the child's main on a new foreground thread.</summary>
+    /// <summary>In the child, on its finalizer thread: runs the child's main on a new thread.</summary>
+    /// <remarks>
+    /// That thread's stack must never be reused, by this child or by any process it forks: the child's main is the
+    /// thread that parks when the child forks in turn, so the runtime of every descendant still lists it, and its
+    /// GC walks that thread's frames (the parked P/Invoke's frame and those below it) on every collection. A thread
+    /// from <see cref="Thread"/> gets its stack from glibc, which after a fork hands the stacks of the threads the
+    /// child did not inherit to the next threads it creates: a grandchild's main thread was placed on its parent's
+    /// main-thread stack, overwrote those frames, and under load a collection read garbage as a frame and the
+    /// runtime failed fast (SIGABRT, after the runtime's 2 s wait for a synchronization-manager thread that forked
+    /// children do not have). <see cref="OwnedStackThread"/> gives the thread a stack glibc never reuses.
+    /// </remarks>
     internal static void StartChildMain(Func<int> childMain)
     {
-        var thread = new Thread(() =>
+        var state = GCHandle.Alloc(childMain);
+        try
         {
-            s_mainThreadId = SystemCalls.GetThreadId();
-            int code;
-            try
-            {
-                code = childMain();
-            }
-            catch (Exception exception)
-            {
-                ReportChildCrash(exception);
-                code = UnhandledExceptionExitCode;
-            }
+            OwnedStackThread.Start(ChildMainStackSize, s_childMainEntry, GCHandle.ToIntPtr(state));
+        }
+        catch
+        {
+            state.Free();
+            throw;
+        }
+    }
 
-            ProcessCalls.ExitImmediately(code);
-        })
+    [UnmanagedCallersOnly]
+    private static nint RunChildMain(nint stateAddress)
+    {
+        var state = GCHandle.FromIntPtr(stateAddress);
+        var childMain = (Func<int>)state.Target!;
+        state.Free();
+
+        int code;
+        try
         {
-            IsBackground = false,
-            Name = ChildMainThreadName,
-        };
-        thread.Start();
+            Thread.CurrentThread.Name = ChildMainThreadName;
+            s_mainThreadId = SystemCalls.GetThreadId();
+            code = childMain();
+        }
+        catch (Exception exception)
+        {
+            ReportChildCrash(exception);
+            code = UnhandledExceptionExitCode;
+        }
+
+        ProcessCalls.ExitImmediately(code);
+        return 0;
     }
 
     /// <summary>Last words of a dying child, straight to fd 2: Console may not be usable in a forked child.</summary>
