@@ -2,7 +2,7 @@ namespace ForkServer.Kernel.Forking;
 
 /// <summary>
 /// Thrown instead of forking a process that has threads the child would lose: fork() copies only the calling
-/// thread, so whatever locks the others hold stay held forever in the child (FINDINGS.md §1).
+/// thread, so whatever locks the others hold stay held forever in the child (docs/internals/fork-recipe.md).
 /// </summary>
 internal sealed class ForkRefusedException : Exception
 {

@@ -7,7 +7,7 @@ using static Tmds.Linux.LibC;
 namespace ForkServer.Kernel.Forking;
 
 /// <summary>
-/// The one way the kernel forks a live .NET process (FINDINGS.md §1). The process must have been started with
+/// The one way the kernel forks a live .NET process (docs/internals/fork-recipe.md). The process must have been started with
 /// the fork recipe's runtimeconfig (W^X, concurrent GC, server GC and tiered compilation off) and must not have
 /// started any thread of its own: <see cref="ThreadCensus"/> checks that before every fork.
 /// </summary>

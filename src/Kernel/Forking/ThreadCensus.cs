@@ -12,7 +12,7 @@ internal static class ThreadCensus
     /// and keeps running finalizers there.
     /// ".NET SynchManag" (the PAL synchronization manager, name cut to 15 bytes) sleeps in its own wait and serves
     /// only PAL cross-process wait objects, which managed code on Linux does not use; children run without it
-    /// (FINDINGS.md §1: 200/200 children ran GC, threads, thread pool, timers and sockets).
+    /// (docs/internals/fork-recipe.md).
     /// Anything else (thread pool, timers, socket engine, console signal thread, user threads) is refused.
     /// </summary>
     private static readonly string[] ForkSafeRuntimeThreads = [".NET Finalizer", ".NET SynchManag"];
