@@ -35,7 +35,7 @@ for port in "${ports[@]}"; do
   timeout $((seconds + 30)) wrk -t1 -c2 -d"${seconds}s" "http://127.0.0.1:$port/" > "$work/wrk-$port.txt" 2>&1 &
   wrk_pids+=($!)
 done
-trap 'kill "${wrk_pids[@]}" 2>/dev/null; stop_emperor; rm -rf "$work"' EXIT
+trap 'kill "${wrk_pids[@]}" 2>/dev/null || true; stop_emperor; rm -rf "$work"' EXIT
 
 printf '%8s %14s %14s %14s %8s\n' seconds vassals_rss_kb emperor_rss_kb base_rss_kb deaths
 start=$(date +%s)
