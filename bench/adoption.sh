@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fork-server mode benchmarks (issue 4), ForkServer only (Debian's uWSGI 2.0.21 has no fork server; its 2.1-dev
-# numbers are in FINDINGS.md §4):
+# Fork-server mode benchmarks, ForkServer only (Debian's uWSGI 2.0.21 has no fork server; for its 2.1-dev
+# numbers see docs/benchmarks.md#fork-server-adoption):
 #   1. ini dropped -> first HTTP 200, adopted from a base that loaded a 10 s app (median of DROPS), vs classic (median of 3)
 #   2. N inis dropped at once -> every adopted vassal answers 200
 #   3. PSS per adopted vassal (master + 2 workers) with 15 running, app holding ~49 MB, and what one vassal's

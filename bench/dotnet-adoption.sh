@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# .NET loader benchmarks (issue 5), for samples/dotnet-hello (the unchanged template) and samples/dotnet-index
+# .NET loader benchmarks (docs/benchmarks.md#net-adoption), for samples/dotnet-hello (the unchanged template) and samples/dotnet-index
 # (5 s of start-up work), each:
 #   1. cold `dotnet App.dll` -> first HTTP 200 (curl polling), vs ini dropped -> first 200 of a vassal adopted from
 #      a base that preloaded the app (1 worker; bench/first-200.pl, 0.5 ms polling); median of N runs each

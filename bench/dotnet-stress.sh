@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# .NET loader stress (issue 5): N adoptions in a row from one base that preloaded samples/dotnet-hello. Each round
+# .NET loader stress (RELIABILITY.md#load): N adoptions in a row from one base that preloaded samples/dotnet-hello. Each round
 # drops an ini, waits (bounded) for the adopted vassal's first HTTP 200, removes the ini and waits (bounded) for its
 # port to close. A round that misses either deadline is a hang. Between the two, each adopted vassal serves a burst
 # of sustained load (wrk, 8 connections, LOAD_SECONDS=1) with a 1 MiB gen-0 budget, so its workers collect

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load (issue 6 §5): N adopted vassals (master + 1 worker each) from one base, dropped at once, all serving.
+# Load (RELIABILITY.md#load): N adopted vassals (master + 1 worker each) from one base, dropped at once, all serving.
 # Reports: drop -> every vassal answers 200; total PSS of the Emperor's tree and per vassal; the Emperor's CPU
 # while spawning and while idle (/proc/<pid>/stat utime+stime over IDLE seconds, nobody requesting).
 # Usage: bash bench/load-200.sh [N=200] [IDLE=30]

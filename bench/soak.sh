@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Leak soak (issue 6 §2): CYCLES spawn/kill cycles of adopted vassals under one Emperor and one base, in LANES
+# Leak soak (RELIABILITY.md#leaks): CYCLES spawn/kill cycles of adopted vassals under one Emperor and one base, in LANES
 # parallel lanes. A cycle drops an ini, waits for HTTP 200, then removes the ini and waits for the port to close;
 # every 10th cycle also SIGKILLs the adopted master first and waits for its re-adoption. Every few seconds it
 # samples the Emperor's and the base's fd count and RSS, zombies below the Emperor, the size of its tree and the

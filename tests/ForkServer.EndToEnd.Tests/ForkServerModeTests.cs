@@ -5,7 +5,8 @@ namespace ForkServer.EndToEnd.Tests;
 
 /// <summary>
 /// The seed scenario: an Emperor with a base vassal that loads the app once and serves as fork server, and two
-/// vassals adopted from it (PROTOCOL.md §1–§4), with uid/gid switching, reload, removal and kills.
+/// vassals adopted from it (docs/protocol.md#processes to #what-a-base-does-with-a-request), with uid/gid switching,
+/// reload, removal and kills.
 /// </summary>
 public sealed class ForkServerModeTests : IDisposable
 {
@@ -22,7 +23,7 @@ public sealed class ForkServerModeTests : IDisposable
     private void DropSeed()
     {
         _emperor.DropFile("perlbase.ini", $"[uwsgi]\nplugins = psgi\nearly-psgi = {RepositoryLayout.App("seed_app.psgi")}\nfork-server = {_socket}\n");
-        // Dropped before the base is ready: they must wait for it, not fail (D4).
+        // Dropped before the base is ready: they must wait for it, not fail (D4 in docs/uwsgi-defects.md).
         _emperor.DropFile("one.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\nprocesses = 4\nuid = 1001\ngid = 1001\n");
         _emperor.DropFile("two.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\nprocesses = 8\nuid = 1002\ngid = 1002\n");
     }

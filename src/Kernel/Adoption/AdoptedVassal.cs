@@ -95,8 +95,9 @@ internal sealed class AdoptedVassal(
     }
 
     /// <summary>
-    /// The on-demand socket goes to fd 0, where uWSGI's vassals find it (PROTOCOL.md §4); ForkServer's Emperor sends
-    /// one when the vassal's previous process handed its listening socket over on reload.
+    /// The on-demand socket goes to fd 0, where uWSGI's vassals find it
+    /// (docs/protocol.md#what-a-base-does-with-a-request); ForkServer's Emperor sends one when the vassal's previous
+    /// process handed its listening socket over on reload.
     /// </summary>
     private int? TakeOnDemandSocket()
     {

@@ -4,9 +4,9 @@ using ForkServer.Kernel.Wire;
 namespace ForkServer.Kernel.Adoption;
 
 /// <summary>
-/// Reads one adoption request from the Emperor (PROTOCOL.md §3.2–§3.3): the 4-byte header, with the fds attached
-/// to its first bytes, then the argv body; every read bounded by one deadline (D1: uWSGI's Emperor could block
-/// for ever here, we cannot).
+/// Reads one adoption request from the Emperor (docs/protocol.md#request and #reading-a-request): the 4-byte header,
+/// with the fds attached to its first bytes, then the argv body; every read bounded by one deadline (D1 in
+/// docs/uwsgi-defects.md: uWSGI's Emperor could block for ever here, we cannot).
 /// </summary>
 internal static class AdoptionRequestReader
 {

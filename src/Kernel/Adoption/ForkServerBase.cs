@@ -13,14 +13,14 @@ namespace ForkServer.Kernel.Adoption;
 /// <summary>
 /// A base vassal (<c>fork-server = /path.socket</c>): loads the application early, then, instead of serving,
 /// answers the Emperor's adoption requests on a unix socket by forking a copy of itself that becomes the
-/// requested vassal (PROTOCOL.md §4). Byte-compatible with uWSGI's fork server, with its defects fixed: only the
-/// Emperor's uid (or root) may adopt (D7), every read and write is time-bound (D1), and an adopted vassal holds
-/// no descriptor of the base (D2).
+/// requested vassal (docs/protocol.md#what-a-base-does-with-a-request). Byte-compatible with uWSGI's fork server, with
+/// its defects fixed (docs/uwsgi-defects.md): only the Emperor's uid (or root) may adopt (D7), every read and write is
+/// time-bound (D1), and an adopted vassal holds no descriptor of the base (D2).
 /// </summary>
 /// <remarks>
 /// Any byte from its own Emperor, or the Emperor going away, ends the base, as in uWSGI; so do SIGTERM and SIGINT.
 /// Once its socket listens the base reports ready (byte 1) to its Emperor, which waits for that before it sends
-/// adoptions (D4); uWSGI's base never reports.
+/// adoptions (D4 in docs/uwsgi-defects.md); uWSGI's base never reports.
 /// </remarks>
 internal sealed partial class ForkServerBase(
     ApplicationLoader loader,

@@ -7,9 +7,10 @@ using static Tmds.Linux.LibC;
 namespace ForkServer.Kernel.Emperor;
 
 /// <summary>
-/// The Emperor's side of one fork-server session (PROTOCOL.md §3): one connection, one request carrying the
-/// vassal's end of its control socket, one <c>{pid}</c> reply. The socket is non-blocking throughout: the reply is
-/// read as it arrives, and <see cref="Deadline"/> bounds the wait (uWSGI's Emperor blocked for ever there, D1).
+/// The Emperor's side of one fork-server session (docs/protocol.md#fork-server-session): one connection, one request
+/// carrying the vassal's end of its control socket, one <c>{pid}</c> reply. The socket is non-blocking throughout: the
+/// reply is read as it arrives, and <see cref="Deadline"/> bounds the wait (uWSGI's Emperor blocked for ever there, D1
+/// in docs/uwsgi-defects.md).
 /// </summary>
 internal sealed unsafe class AdoptionSession : IDisposable
 {

@@ -3,7 +3,7 @@ using ForkServer.Kernel.Vassal;
 
 namespace ForkServer.Kernel.Emperor;
 
-/// <summary>The options an Emperor acts on, with uWSGI's defaults (PROTOCOL.md §13).</summary>
+/// <summary>The options an Emperor acts on, with uWSGI's defaults (docs/protocol.md#options-and-defaults).</summary>
 internal sealed record EmperorSettings(
     IReadOnlyList<string> Monitors,
     TimeSpan ScanInterval,

@@ -12,11 +12,11 @@ internal sealed partial class EmperorSupervisor
     private const int MaxAdoptionsInFlight = 4;
 
     /// <summary>
-    /// Asks the fork server to fork this vassal (PROTOCOL.md §3). Nothing here blocks the loop (D5): the request
-    /// goes out on a fresh connection, the reply is read when the loop says it arrived, and a base that does not
-    /// answer within <c>socket-timeout</c> fails only this adoption (D1). A base that is not listening yet makes
-    /// the vassal wait for it instead of being blacklisted (D4), and so does a base with
-    /// <see cref="MaxAdoptionsInFlight"/> requests already in flight.
+    /// Asks the fork server to fork this vassal (docs/protocol.md#fork-server-session). Nothing here blocks the loop
+    /// (D5 in docs/uwsgi-defects.md): the request goes out on a fresh connection, the reply is read when the loop says
+    /// it arrived, and a base that does not answer within <c>socket-timeout</c> fails only this adoption (D1). A base
+    /// that is not listening yet makes the vassal wait for it instead of being blacklisted (D4), and so does a base
+    /// with <see cref="MaxAdoptionsInFlight"/> requests already in flight.
     /// </summary>
     private void RequestAdoption(VassalInstance vassal)
     {

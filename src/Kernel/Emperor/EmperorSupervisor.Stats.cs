@@ -5,7 +5,10 @@ namespace ForkServer.Kernel.Emperor;
 
 internal sealed partial class EmperorSupervisor
 {
-    /// <summary>The stats document's content, built when a client connects (PROTOCOL.md §11, plus memory and workers).</summary>
+    /// <summary>
+    /// The stats document's content, built when a client connects (docs/protocol.md#stats-document, plus memory and
+    /// workers).
+    /// </summary>
     private EmperorStatsSnapshot Snapshot()
     {
         var vassals = _vassals.Values

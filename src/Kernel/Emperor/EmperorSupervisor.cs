@@ -8,7 +8,7 @@ namespace ForkServer.Kernel.Emperor;
 
 /// <summary>
 /// The Emperor: one vassal per ini file in the monitored folders, spawned, watched and stopped as uWSGI's
-/// Emperor does (PROTOCOL.md §5–§11), speaking the same control-byte protocol so that uWSGI vassals and
+/// Emperor does (docs/protocol.md), speaking the same control-byte protocol so that uWSGI vassals and
 /// ForkServer vassals are interchangeable.
 /// </summary>
 /// <remarks>

@@ -4,9 +4,9 @@ using ForkServer.Kernel.Vassal;
 namespace ForkServer.Kernel.Emperor;
 
 /// <summary>
-/// What the Emperor executes for a classic vassal (PROTOCOL.md §8.2): the binary (<c>emperor-wrapper</c>, else
-/// ForkServer itself), <c>--ini</c> and the instance name, run in the vassal directory for a directory monitor
-/// (so that relative paths in the ini resolve as under uWSGI's Emperor, which chdirs there).
+/// What the Emperor executes for a classic vassal (docs/protocol.md#vassal-arguments): the binary
+/// (<c>emperor-wrapper</c>, else ForkServer itself), <c>--ini</c> and the instance name, run in the vassal directory
+/// for a directory monitor (so that relative paths in the ini resolve as under uWSGI's Emperor, which chdirs there).
 /// </summary>
 internal sealed class VassalCommandLine
 {
@@ -41,7 +41,9 @@ internal sealed class VassalCommandLine
             WorkingDirectory: fromDirectory ? Path.GetDirectoryName(vassal.ConfigPath) : null);
     }
 
-    /// <summary>The vassal's argv, identical for a spawn and an adoption request (PROTOCOL.md §8.2).</summary>
+    /// <summary>
+    /// The vassal's argv, identical for a spawn and an adoption request (docs/protocol.md#vassal-arguments).
+    /// </summary>
     public List<string> Arguments(VassalInstance vassal) => [.. _prefix, "--ini", vassal.Name];
 
     // Under `dotnet forkserver.dll` the process is the dotnet host: the vassal needs the host and the assembly.

@@ -3,7 +3,9 @@ using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
 
-/// <summary>One vassal the Emperor runs: its file, its process and what it reported (PROTOCOL.md §10–§11).</summary>
+/// <summary>
+/// One vassal the Emperor runs: its file, its process and what it reported (docs/protocol.md#vassal-lifecycle).
+/// </summary>
 internal sealed class VassalInstance(string name, string configPath, string monitor, long modifiedNs, uint ownerUid, uint ownerGid)
 {
     /// <summary>The instance name: the file name for a directory monitor, the path for a glob.</summary>
@@ -32,7 +34,10 @@ internal sealed class VassalInstance(string name, string configPath, string moni
     /// <summary>The file came back while its old process was stopping: spawn anew as soon as that one is gone.</summary>
     public bool RespawnWhenGone { get; set; }
 
-    /// <summary>Its adoption waits for the fork server to listen (D4): retried until it does, never blacklisted for it.</summary>
+    /// <summary>
+    /// Its adoption waits for the fork server to listen (D4 in docs/uwsgi-defects.md): retried until it does, never
+    /// blacklisted for it.
+    /// </summary>
     public bool AwaitingForkServer { get; set; }
 
     /// <summary>The adoption request in flight, or null.</summary>

@@ -7,7 +7,7 @@ namespace ForkServer.Kernel.Logging;
 /// <summary>
 /// Writes log events straight to file descriptor 2. <c>System.Console</c> is not an option: touching it starts
 /// the runtime's terminal and signal machinery, whose thread and pipe would be shared with every forked child
-/// (FINDINGS.md §1).
+/// (docs/internals/fork-recipe.md#which-thread-forks).
 /// </summary>
 internal sealed class StandardErrorSink : ILogEventSink, IDisposable
 {

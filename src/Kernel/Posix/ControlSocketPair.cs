@@ -4,9 +4,10 @@ using static Tmds.Linux.LibC;
 namespace ForkServer.Kernel.Posix;
 
 /// <summary>
-/// The Emperor ↔ vassal control channel (PROTOCOL.md §7): a stream socketpair carrying one-byte messages. Both ends
-/// are close-on-exec; the vassal end reaches the child only through <see cref="SpawnRequest.InheritedFds"/>, and
-/// the Emperor closes its copy once the child is spawned so that the child's exit shows as EOF on its end.
+/// The Emperor ↔ vassal control channel (docs/protocol.md#the-emperor-pipe): a stream socketpair carrying one-byte
+/// messages. Both ends are close-on-exec; the vassal end reaches the child only through
+/// <see cref="SpawnRequest.InheritedFds"/>, and the Emperor closes its copy once the child is spawned so that the
+/// child's exit shows as EOF on its end.
 /// </summary>
 internal sealed class ControlSocketPair : IDisposable
 {

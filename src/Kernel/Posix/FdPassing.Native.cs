@@ -4,7 +4,7 @@ namespace ForkServer.Kernel.Posix;
 
 /// <summary>
 /// The message structures and calls, declared here rather than taken from Tmds.LibC 0.5.0, whose control-message
-/// arithmetic is off (FINDINGS.md §2). Layouts are glibc's on 64-bit Linux.
+/// arithmetic is off (docs/internals/posix.md#passing-descriptors). Layouts are glibc's on 64-bit Linux.
 /// </summary>
 internal static unsafe partial class FdPassing
 {

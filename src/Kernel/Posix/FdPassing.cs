@@ -5,8 +5,8 @@ namespace ForkServer.Kernel.Posix;
 
 /// <summary>
 /// Sends and receives a payload with file descriptors attached (SCM_RIGHTS) over a connected Unix-domain stream
-/// socket, as the fork-server session does (PROTOCOL.md §3). Every call is non-blocking whatever the socket's own
-/// flags, and waits with poll until a deadline, so neither side can hang the other.
+/// socket, as the fork-server session does (docs/protocol.md#fork-server-session). Every call is non-blocking whatever
+/// the socket's own flags, and waits with poll until a deadline, so neither side can hang the other.
 /// </summary>
 internal static unsafe partial class FdPassing
 {
@@ -44,7 +44,8 @@ internal static unsafe partial class FdPassing
         {
             var header = (ControlMessageHeader*)control;
 
-            // Not Tmds.LibC's CMSG_LEN: in 0.5.0 it over-counts, and the kernel then passes a spurious fd 0 (FINDINGS.md §2).
+            // Not Tmds.LibC's CMSG_LEN: in 0.5.0 it over-counts, and the kernel then passes a spurious fd 0
+            // (docs/internals/posix.md#passing-descriptors).
             header->Length = (nuint)(HeaderLength + fds.Length * FdSize);
             header->Level = SOL_SOCKET;
             header->Type = SCM_RIGHTS;

@@ -3,9 +3,10 @@ using System.Text;
 namespace ForkServer.Kernel.Posix;
 
 /// <summary>
-/// Starts a program in a new process without forking managed code (FINDINGS.md §2). glibc's posix_spawn clones
-/// with CLONE_VM|CLONE_VFORK on its own stack, blocks every signal around the clone and runs only libc code in the
-/// child until execve, so the runtime's other threads, its GC and its signal handlers never run there.
+/// Starts a program in a new process without forking managed code (docs/internals/posix.md#spawning-a-classic-vassal).
+/// glibc's posix_spawn clones with CLONE_VM|CLONE_VFORK on its own stack, blocks every signal around the clone and runs
+/// only libc code in the child until execve, so the runtime's other threads, its GC and its signal handlers never run
+/// there.
 /// </summary>
 internal static unsafe class ProcessSpawner
 {

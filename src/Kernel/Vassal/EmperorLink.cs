@@ -7,8 +7,8 @@ namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
 /// The vassal's end of its Emperor's control socket (<c>UWSGI_EMPEROR_FD</c>): one-byte reports up, one-byte
-/// commands down (PROTOCOL.md §7). The master reads it; the master and its workers write to it (a one-byte
-/// write on a stream socket is atomic, so several processes can share it).
+/// commands down (docs/protocol.md#the-emperor-pipe). The master reads it; the master and its workers write to it (a
+/// one-byte write on a stream socket is atomic, so several processes can share it).
 /// </summary>
 internal sealed unsafe class EmperorLink : IDisposable
 {

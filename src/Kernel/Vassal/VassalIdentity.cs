@@ -7,7 +7,8 @@ namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
 /// Whom a vassal runs as: the <c>uid</c>/<c>gid</c> its configuration names, or, for an adopted vassal that names
-/// no <c>uid</c> while running as root, a safe default instead of silently staying root (uWSGI's D10).
+/// no <c>uid</c> while running as root, a safe default instead of silently staying root (uWSGI's D10,
+/// docs/uwsgi-defects.md).
 /// </summary>
 /// <remarks>
 /// The default, as Passenger chooses it: the owner of the vassal's ini file when that owner is not root, else

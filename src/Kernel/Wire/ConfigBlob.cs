@@ -3,7 +3,7 @@ using System.Text;
 namespace ForkServer.Kernel.Wire;
 
 /// <summary>
-/// The config text an Emperor pushes through a vassal's config socket (PROTOCOL.md §9.2): one packet with
+/// The config text an Emperor pushes through a vassal's config socket (docs/protocol.md#config-pipe): one packet with
 /// <c>modifier1</c> 115, <c>modifier2</c> 0 and the raw config as the body. An empty blob is an error: the
 /// vassal would have nothing to run.
 /// </summary>

@@ -1,6 +1,8 @@
 namespace ForkServer.Kernel.Wire;
 
-/// <summary>The one-byte messages an Emperor sends a vassal on its control socket (PROTOCOL.md §7.1).</summary>
+/// <summary>
+/// The one-byte messages an Emperor sends a vassal on its control socket (docs/protocol.md#emperor-to-vassal).
+/// </summary>
 internal enum EmperorCommand : byte
 {
     /// <summary>Stop now: its ini was removed, or the Emperor is shutting down.</summary>

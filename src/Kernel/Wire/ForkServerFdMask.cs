@@ -2,7 +2,7 @@ namespace ForkServer.Kernel.Wire;
 
 /// <summary>
 /// <c>modifier2</c> of a fork-server request: which fds ride along in its <c>SCM_RIGHTS</c> message
-/// (PROTOCOL.md §3.2). The fds always come in this order: control, config, on-demand.
+/// (docs/protocol.md#request). The fds always come in this order: control, config, on-demand.
 /// </summary>
 [Flags]
 internal enum ForkServerFdMask : byte

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ForkServer.Kernel.Wire;
 
 /// <summary>
-/// The adopted vassal's answer to a fork-server request (PROTOCOL.md §3.4): <c>modifier1</c> 35,
+/// The adopted vassal's answer to a fork-server request (docs/protocol.md#reply): <c>modifier1</c> 35,
 /// <c>modifier2</c> 0, body a <see cref="UwsgiDictionary"/> holding <c>pid</c> as decimal text.
 /// </summary>
 internal static class ForkServerReply

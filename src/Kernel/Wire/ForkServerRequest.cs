@@ -1,7 +1,7 @@
 namespace ForkServer.Kernel.Wire;
 
 /// <summary>
-/// An adoption request from the Emperor to the fork server (PROTOCOL.md §3.2): <c>modifier1</c> 35,
+/// An adoption request from the Emperor to the fork server (docs/protocol.md#request): <c>modifier1</c> 35,
 /// <c>modifier2</c> the <see cref="ForkServerFdMask"/>, body the vassal's argv as a <see cref="UwsgiArray"/>.
 /// The fds themselves travel beside the bytes, in one <c>SCM_RIGHTS</c> message.
 /// </summary>

@@ -1,8 +1,8 @@
 namespace ForkServer.Kernel.Wire;
 
 /// <summary>
-/// The serialized string array used for argv (PROTOCOL.md §2.2): items back to back, each a u16le length and
-/// UTF-8 bytes, no count field (the body end is the end of the array).
+/// The serialized string array used for argv (docs/protocol.md#string-array): items back to back, each a u16le length
+/// and UTF-8 bytes, no count field (the body end is the end of the array).
 /// </summary>
 internal static class UwsgiArray
 {

@@ -1,7 +1,7 @@
 namespace ForkServer.Kernel.Wire;
 
 /// <summary>
-/// The serialized dictionary (PROTOCOL.md §2.3): key/value pairs back to back, each string a u16le length
+/// The serialized dictionary (docs/protocol.md#dictionary): key/value pairs back to back, each string a u16le length
 /// and UTF-8 bytes. Keys are never empty; values may be. Order and duplicates are kept as sent.
 /// </summary>
 internal static class UwsgiDictionary

@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace ForkServer.Kernel.Wire;
 
 /// <summary>
-/// The 4-byte header in front of every uwsgi packet (PROTOCOL.md §2.1): <c>modifier1</c>, the body size as
-/// u16 little-endian (header not counted), <c>modifier2</c>.
+/// The 4-byte header in front of every uwsgi packet (docs/protocol.md#packet-header): <c>modifier1</c>, the body size
+/// as u16 little-endian (header not counted), <c>modifier2</c>.
 /// </summary>
 internal readonly record struct UwsgiPacketHeader(byte Modifier1, ushort Size, byte Modifier2)
 {
@@ -51,7 +51,7 @@ internal readonly record struct UwsgiPacketHeader(byte Modifier1, ushort Size, b
     {
         if (bodyLength > MaxBodySize)
         {
-            // uWSGI keeps the low 16 bits and sends a corrupt frame (PROTOCOL.md D11); refusing is the fix.
+            // uWSGI keeps the low 16 bits and sends a bad frame (D11, docs/uwsgi-defects.md); refusing is the fix.
             throw new WireFormatException($"{packet}: the body needs {bodyLength} bytes but a uwsgi packet holds at most {MaxBodySize}");
         }
 

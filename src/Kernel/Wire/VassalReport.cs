@@ -1,6 +1,8 @@
 namespace ForkServer.Kernel.Wire;
 
-/// <summary>The one-byte messages a vassal sends its Emperor on the control socket (PROTOCOL.md §7.2).</summary>
+/// <summary>
+/// The one-byte messages a vassal sends its Emperor on the control socket (docs/protocol.md#vassal-to-emperor).
+/// </summary>
 internal enum VassalReport : byte
 {
     /// <summary>The master is initialised, before it forks workers ("spawned").</summary>

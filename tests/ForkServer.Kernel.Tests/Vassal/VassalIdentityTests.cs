@@ -2,7 +2,10 @@ using ForkServer.Kernel.Vassal;
 
 namespace ForkServer.Kernel.Tests.Vassal;
 
-/// <summary>Whom a vassal runs as when its ini names no uid (the safe default for adopted vassals, D10).</summary>
+/// <summary>
+/// Whom a vassal runs as when its ini names no uid (the safe default for adopted vassals, D10 in
+/// docs/uwsgi-defects.md).
+/// </summary>
 public sealed class VassalIdentityTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("identity-").FullName;

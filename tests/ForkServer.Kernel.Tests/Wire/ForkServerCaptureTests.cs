@@ -2,10 +2,10 @@ using ForkServer.Kernel.Wire;
 
 namespace ForkServer.Kernel.Tests.Wire;
 
-/// <summary>The real captures of PROTOCOL.md §3, byte for byte.</summary>
+/// <summary>uWSGI's captured request and reply shown in docs/protocol.md#request and #reply, byte for byte.</summary>
 public sealed class ForkServerCaptureTests
 {
-    // §3.2: adopting three.ini; argv[0] is the 36-byte item the capture shows (0x24 = 36).
+    // docs/protocol.md#request: uWSGI adopting three.ini; argv[0] is the 36-byte item the capture shows (0x24 = 36).
     private static readonly string[] CapturedArgv = ["/usr/local/lib/uwsgi-2.1-dev/bin/uws", "--ini", "three.ini"];
 
     private static readonly byte[] CapturedRequest =

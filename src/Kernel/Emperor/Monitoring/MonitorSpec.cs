@@ -12,7 +12,7 @@ internal sealed class MonitorSpec
     private const string GlobScheme = "glob://";
     private const string VassalExtension = ".ini";
 
-    // The Emperor keeps instance names in fixed 255-byte fields (PROTOCOL.md §10.2).
+    // The Emperor keeps instance names in fixed 255-byte fields (docs/protocol.md#watching-the-folder).
     private const int MaxInstanceNameBytes = 255;
 
     private MonitorSpec(string text, string directory, GlobPattern? pattern)

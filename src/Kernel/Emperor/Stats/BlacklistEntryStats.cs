@@ -1,6 +1,6 @@
 namespace ForkServer.Kernel.Emperor.Stats;
 
-/// <summary>One throttled vassal in the stats document's blacklist (PROTOCOL.md §11).</summary>
+/// <summary>One throttled vassal in the stats document's blacklist (docs/protocol.md#stats-document).</summary>
 /// <param name="Id">The instance name.</param>
 /// <param name="ThrottleLevelMs">Its current throttle, in milliseconds.</param>
 /// <param name="Attempt">Failed attempts so far.</param>

@@ -6,10 +6,10 @@ using static Tmds.Linux.LibC;
 namespace ForkServer.Kernel.Emperor.Stats;
 
 /// <summary>
-/// The <c>emperor-stats</c> socket (PROTOCOL.md §11): every accepted connection gets one JSON document, then the
-/// connection closes; with <c>stats-http</c> the client's request is read first and the document goes out as an
-/// HTTP/1.0 response. Everything runs on the Emperor's <see cref="EventLoop"/> thread, and no client can block
-/// it: reads and writes are non-blocking with per-connection buffers, and stalled clients are dropped.
+/// The <c>emperor-stats</c> socket (docs/protocol.md#stats-document): every accepted connection gets one JSON document,
+/// then the connection closes; with <c>stats-http</c> the client's request is read first and the document goes out as
+/// an HTTP/1.0 response. Everything runs on the Emperor's <see cref="EventLoop"/> thread, and no client can block it:
+/// reads and writes are non-blocking with per-connection buffers, and stalled clients are dropped.
 /// </summary>
 internal sealed partial class EmperorStatsServer : IDisposable
 {

@@ -1,7 +1,7 @@
 namespace ForkServer.Kernel.Emperor.Stats;
 
 /// <summary>
-/// What the Emperor shows on its stats socket at one instant (PROTOCOL.md §11). Times are unix seconds,
+/// What the Emperor shows on its stats socket at one instant (docs/protocol.md#stats-document). Times are unix seconds,
 /// 0 meaning never.
 /// </summary>
 /// <param name="Version">The Emperor's version string.</param>

@@ -1,11 +1,11 @@
 namespace ForkServer.Kernel.Emperor.Stats;
 
 /// <summary>
-/// Renders an <see cref="EmperorStatsSnapshot"/> as the JSON document of PROTOCOL.md §11: uWSGI's keys in
-/// uWSGI's order, tab-indented, booleans as 0/1. Two deliberate differences: <c>attrs</c> is a JSON object
-/// (<c>{"key":"value"}</c>), where uWSGI writes its members inside an array and so produces invalid JSON
-/// whenever a vassal has attributes (D12); and every vassal ends with our own <c>rss</c>, <c>pss</c> (bytes)
-/// and <c>workers</c> (child pids of its master), which uWSGI readers ignore because they come last.
+/// Renders an <see cref="EmperorStatsSnapshot"/> as the JSON document of docs/protocol.md#stats-document: uWSGI's keys
+/// in uWSGI's order, tab-indented, booleans as 0/1. Two deliberate differences: <c>attrs</c> is a JSON object
+/// (<c>{"key":"value"}</c>), where uWSGI writes its members inside an array and so produces invalid JSON whenever a
+/// vassal has attributes (D12 in docs/uwsgi-defects.md); and every vassal ends with our own <c>rss</c>, <c>pss</c>
+/// (bytes) and <c>workers</c> (child pids of its master), which uWSGI readers ignore because they come last.
 /// </summary>
 internal static class EmperorStatsWriter
 {

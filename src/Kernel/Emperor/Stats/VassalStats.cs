@@ -1,6 +1,8 @@
 namespace ForkServer.Kernel.Emperor.Stats;
 
-/// <summary>One vassal in the stats document (PROTOCOL.md §11). Times are unix seconds, 0 meaning never.</summary>
+/// <summary>
+/// One vassal in the stats document (docs/protocol.md#stats-document). Times are unix seconds, 0 meaning never.
+/// </summary>
 /// <param name="Id">The instance name (the ini file name).</param>
 /// <param name="Pid">The vassal master's pid; -1 when not running (on-demand).</param>
 /// <param name="Born">The config's mtime when it was first added.</param>
