@@ -10,6 +10,10 @@ namespace ForkServer.Abstractions;
 /// interface (public parameterless constructor) and calls <see cref="Preload"/> on the base's main thread. The
 /// hook must leave the process single-threaded: no threads, timers, thread pool (<c>Task.Run</c>, async I/O),
 /// <c>Console</c> or console logging. The base checks and refuses to serve, naming what was started.
+/// <para>It lives in this assembly, with the plugin contract, because an application's hook and the plugin that
+/// finds it must see one and the same type: this is the one assembly the kernel shares with every plugin and with
+/// the application's load context. An application references only it (ForkServer.Abstractions, whose one dependency
+/// is Microsoft.Extensions.Logging.Abstractions), never the kernel.</para>
 /// </remarks>
 public interface IPreloadHook
 {

@@ -13,9 +13,24 @@ public interface IPreloadedApplication
     void PrepareForFork();
 
     /// <summary>
-    /// Called first thing in every freshly forked process (a worker, or an adopted vassal's master), on the
-    /// child's main thread: reseed random generators, reset process ids and per-process state.
+    /// Called once in every process forked to serve (a worker, or an adopted vassal's master), on its main thread,
+    /// before anything of the application runs there: reseed random generators, reset process ids and per-process
+    /// state.
     /// </summary>
+    /// <remarks>
+    /// The order of calls in each kind of forked process:
+    /// <list type="bullet">
+    /// <item>A worker its master forks: <see cref="AfterFork"/> (Worker), then <see cref="CreateRequestHandler"/>
+    /// or <see cref="ISelfHostedApplication.StartServing"/>.</item>
+    /// <item>An adopted vassal's master: it was forked from the fork-server base ahead of time and idled, running no
+    /// application code; once adopted it answers the Emperor, then <see cref="AfterFork"/> (AdoptedMaster), then
+    /// <see cref="PrepareForFork"/> before each worker it forks.</item>
+    /// <item>An adopted vassal's first worker (the base's spare worker): <see cref="ISelfHostedApplication.PrepareToServe"/>
+    /// while it idles, still as the base's user and before its vassal is known; once adopted it binds, drops
+    /// privileges, then <see cref="AfterFork"/> (Worker, worker 1), then <see cref="CreateRequestHandler"/> or
+    /// <see cref="ISelfHostedApplication.StartServing"/>.</item>
+    /// </list>
+    /// </remarks>
     /// <param name="context">Who the new process is.</param>
     void AfterFork(ForkedProcessContext context);
 

@@ -25,7 +25,8 @@ public interface ISelfHostedApplication
     /// Called at most once, before <see cref="StartServing"/>, in a process that will become a worker but does not
     /// know its socket yet: a fork-server base's spare worker, idle until its vassal is adopted. What is done here
     /// (loading and compiling the server's start-up path, starting its threads) is off the path from adoption to
-    /// first response. It may start threads; it must leave nothing bound or listening.
+    /// first response. It may start threads; it must leave nothing bound or listening. It runs before
+    /// <see cref="IPreloadedApplication.AfterFork"/>, with the base's privileges (see there for the whole order).
     /// </summary>
     void PrepareToServe()
     {
