@@ -15,8 +15,8 @@ namespace ForkServer.Plugins.DotnetPreload;
 /// <c>args</c>. <c>dotnet-warm-up</c> (default true) builds the request pipeline in the process that forks and
 /// sends it one request to a path no application routes, so workers inherit the compiled request path. <c>dotnet-precompile-kestrel</c> (default true) compiles there
 /// the generic methods Kestrel's start and first request would otherwise JIT-compile in every worker.</para>
-/// <para>What an application must not do before fork, and how to make one preload-friendly: README.md, section
-/// ".NET applications".</para>
+/// <para>What an application must not do before fork, and how to make one preload-friendly:
+/// docs/dotnet.md#making-an-app-preload-friendly.</para>
 /// </remarks>
 public sealed class DotnetPlugin : IForkServerPlugin
 {
