@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Options;
 using ForkServer.Kernel.Plugins;
@@ -50,6 +51,7 @@ internal sealed class AdoptedVassal(
             return 1;
         }
 
+        JitFreePath.Mark();
         close(connection);
         ProcessTitle.Set(Title(request.Argv));
         var emperor = EmperorLink.Adopt(fds[ForkServerRequest.ControlFdIndex]);

@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Options;
@@ -44,6 +45,7 @@ internal sealed class AdoptedWorker(
                 return 0;
             }
 
+            JitFreePath.Mark();
             adoption = adopted;
             configuration = baseConfiguration.LayerAdopted(adoption.Argv, Environment.CurrentDirectory);
             settings = VassalSettings.From(configuration.Options);

@@ -90,6 +90,10 @@ internal sealed partial class VassalMaster
         if (accepting == _settings.Processes)
         {
             _log.LogInformation("all {Count} worker(s) accepting", accepting);
+            if (JitFreePath.IsMarked)
+            {
+                JitFreePath.Log.MasterReady(_log, JitFreePath.End());
+            }
         }
     }
 

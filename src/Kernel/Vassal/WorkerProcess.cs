@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
@@ -39,6 +40,11 @@ internal sealed class WorkerProcess(
             return 1;
         }
 
+        if (!JitFreePath.IsMarked)
+        {
+            JitFreePath.Mark();
+        }
+
         int pid = ProcessCalls.GetPid();
         ProcessTitle.Set($"fs-worker {slot}");
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.Worker, pid, slot));
@@ -53,15 +59,13 @@ internal sealed class WorkerProcess(
         using var loop = new EventLoop();
         var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
-        if (emperor is not null)
+        // Each worker tells the Emperor once that it served a request ("loyal"), as uWSGI's workers do.
+        http.RequestCompleted = () =>
         {
-            // Each worker tells the Emperor once that it served a request ("loyal"), as uWSGI's workers do.
-            http.RequestCompleted = () =>
-            {
-                emperor.Report(VassalReport.Loyal);
-                http.RequestCompleted = null;
-            };
-        }
+            emperor?.Report(VassalReport.Loyal);
+            JitFreePath.Log.FirstResponse(_log, slot, JitFreePath.End());
+            http.RequestCompleted = null;
+        };
 
         http.Start();
         ReportReady();
