@@ -20,6 +20,8 @@ internal static unsafe class ProcessCalls
     /// <summary>Sends <paramref name="signal"/>; false when the process no longer exists (ESRCH).</summary>
     public static bool Kill(int pid, int signal)
     {
+        // kill(0) and kill(-n) signal whole process groups, and a base or vassal shares the Emperor's.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pid);
         if (SystemCalls.Kill(pid, signal) == 0)
         {
             return true;

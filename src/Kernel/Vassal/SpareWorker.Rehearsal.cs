@@ -19,11 +19,10 @@ internal sealed partial class SpareWorker
     {
         var (masterEnd, workerEnd) = StreamSocketPair.Create("a rehearsed spare worker");
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        using var master = new SpareWorker(0, masterEnd); // no process: Dispose only closes fds
         try
         {
             // Any socket stands in for the Emperor link: the worker's end of the channel itself.
-            master.Adopt(["forkserver", "--ini", "rehearsal.ini"], workerEnd, null, deadline);
+            close(SendAdoption(masterEnd, ["forkserver", "--ini", "rehearsal.ini"], workerEnd, null, deadline));
             var adoption = AwaitAdoption(workerEnd, timeout) ?? throw new EndOfStreamException("the rehearsed adoption arrived empty");
             close(adoption.ReadyPipe);
             close(adoption.Emperor!.Value);
@@ -32,10 +31,11 @@ internal sealed partial class SpareWorker
                 SendListener(workerEnd, listener.Fd, deadline);
             }
 
-            using var received = ReceiveListener(master.Channel, deadline) ?? throw new EndOfStreamException("the rehearsed listener did not arrive");
+            using var received = ReceiveListener(masterEnd, deadline) ?? throw new EndOfStreamException("the rehearsed listener did not arrive");
         }
         finally
         {
+            close(masterEnd);
             close(workerEnd);
         }
     }

@@ -73,6 +73,10 @@ internal sealed partial class SpareWorker : IDisposable
     /// </summary>
     /// <exception cref="PosixException">The worker is gone.</exception>
     public void Adopt(IReadOnlyList<string> argv, int? emperor, int? onDemand, long deadline)
+        => ReadyPipe = SendAdoption(Channel, argv, emperor, onDemand, deadline);
+
+    /// <summary><see cref="Adopt"/> over <paramref name="channel"/>; returns the ready pipe's read end.</summary>
+    private static int SendAdoption(int channel, IReadOnlyList<string> argv, int? emperor, int? onDemand, long deadline)
     {
         byte[] array = UwsgiArray.Encode(argv);
         byte[] message = new byte[2 * sizeof(int) + array.Length];
@@ -94,8 +98,8 @@ internal sealed partial class SpareWorker : IDisposable
 
         try
         {
-            FdPassing.Send(Channel, message, fds.ToArray(), deadline);
-            ReadyPipe = readyRead;
+            FdPassing.Send(channel, message, fds.ToArray(), deadline);
+            return readyRead;
         }
         catch
         {

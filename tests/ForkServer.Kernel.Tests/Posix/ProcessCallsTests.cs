@@ -31,4 +31,14 @@ public sealed class ProcessCallsTests
         Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
         Assert.Equal("vassal-worker-0", comm);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Kill_refuses_a_pid_that_names_a_process_group(int pid)
+    {
+        // kill(0) would signal this test run's whole process group; the guard must fire before any signal is sent.
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProcessCalls.Kill(pid, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProcessCalls.KillAndReap(pid, TimeSpan.FromSeconds(1)));
+    }
 }
