@@ -11,7 +11,8 @@ internal static class ThreadCensus
     /// ".NET Finalizer" performs the fork itself (<see cref="ProcessForker"/>), so it is the child's one thread
     /// and keeps running finalizers there.
     /// ".NET SynchManag" (the PAL synchronization manager, name cut to 15 bytes) sleeps in its own wait and serves
-    /// only PAL cross-process wait objects, which managed code on Linux does not use; children run without it
+    /// only PAL cross-process wait objects, which managed code on Linux does not use; children run without it. The
+    /// one place a child misses it is the runtime's own fail-fast, which waits 2 s for it before it aborts
     /// (docs/internals/fork-recipe.md).
     /// Anything else (thread pool, timers, socket engine, console signal thread, user threads) is refused.
     /// </summary>
