@@ -7,6 +7,8 @@ namespace ForkServer.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// Clients that keep sending GET / to each vassal while faults are injected, one loop per vassal, each request on
 /// a fresh connection (so every worker and every new master is reached), every outcome recorded with its time.
+/// Optionally, beside each of those probes, sustained load: several keep-alive clients per vassal sending requests
+/// back to back, their outcomes recorded apart (<see cref="LoadFailed"/>, <see cref="LoadSucceeded"/>).
 /// </summary>
 internal sealed class ClientLoop : IDisposable
 {
@@ -14,14 +16,20 @@ internal sealed class ClientLoop : IDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<Outcome> _outcomes = new();
+    private readonly ConcurrentQueue<Outcome> _loadOutcomes = new();
     private readonly List<Task> _loops = new();
 
     /// <param name="ports">The vassals by name, with their fixed HTTP ports.</param>
-    public ClientLoop(IReadOnlyDictionary<string, int> ports)
+    /// <param name="loadClients">Keep-alive clients per vassal sending requests back to back (0: no load).</param>
+    public ClientLoop(IReadOnlyDictionary<string, int> ports, int loadClients = 0)
     {
         foreach (var (name, port) in ports)
         {
             _loops.Add(Task.Run(() => Run(name, port)));
+            for (int i = 0; i < loadClients; i++)
+            {
+                _loops.Add(Task.Run(() => RunLoad(name, port)));
+            }
         }
     }
 
@@ -67,6 +75,14 @@ internal sealed class ClientLoop : IDisposable
     public int Succeeded(string vassal, DateTime from, DateTime to)
         => _outcomes.Count(o => o.Vassal == vassal && o.Ok && o.Started >= from && o.Started <= to);
 
+    /// <summary>Requests of the load clients to <paramref name="vassal"/> that started in [from, to] and failed.</summary>
+    public int LoadFailed(string vassal, DateTime from, DateTime to)
+        => _loadOutcomes.Count(o => o.Vassal == vassal && !o.Ok && o.Started >= from && o.Started <= to);
+
+    /// <summary>Requests of the load clients to <paramref name="vassal"/> that started in [from, to] and succeeded.</summary>
+    public int LoadSucceeded(string vassal, DateTime from, DateTime to)
+        => _loadOutcomes.Count(o => o.Vassal == vassal && o.Ok && o.Started >= from && o.Started <= to);
+
     public void Dispose()
     {
         _stop.Cancel();
@@ -108,6 +124,37 @@ internal sealed class ClientLoop : IDisposable
             {
                 // Pacing, not synchronisation: about 30 requests a second per vassal.
                 await Task.Delay(ok ? 30 : 10, _stop.Token);
+            }
+            catch (TaskCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    // One keep-alive connection, no pacing: the next request leaves as soon as the last answer is read.
+    private async Task RunLoad(string vassal, int port)
+    {
+        using var client = new KeepAliveClient(port);
+        while (!_stop.IsCancellationRequested)
+        {
+            var started = DateTime.UtcNow;
+            bool ok = await client.Get(RequestTimeout, _stop.Token);
+            if (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _loadOutcomes.Enqueue(new Outcome(vassal, started, DateTime.UtcNow, ok));
+            if (ok)
+            {
+                continue;
+            }
+
+            try
+            {
+                // Pacing, not synchronisation: a vassal that refuses connections is not hammered in a tight loop.
+                await Task.Delay(10, _stop.Token);
             }
             catch (TaskCanceledException)
             {

@@ -11,11 +11,18 @@ internal sealed class EmperorHarness : IDisposable
     private readonly TempDirectory _dir = new();
 
     public EmperorHarness(params string[] extraArgs)
+        : this(new Dictionary<string, string>(), extraArgs)
+    {
+    }
+
+    /// <param name="environment">Added to the Emperor's environment (and so to every vassal's and worker's).</param>
+    /// <param name="extraArgs">More <c>forkserver</c> arguments.</param>
+    public EmperorHarness(IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         VassalDirectory = Path.Combine(_dir.Path, "vassals");
         Directory.CreateDirectory(VassalDirectory);
         StatsSocket = Path.Combine(_dir.Path, "stats.sock");
-        Server = ForkServerProcess.Start(_dir.Path, ["--emperor", VassalDirectory, "--emperor-stats", StatsSocket, .. extraArgs]);
+        Server = ForkServerProcess.Start(environment, _dir.Path, ["--emperor", VassalDirectory, "--emperor-stats", StatsSocket, .. extraArgs]);
         Server.WaitForLine(new Regex("emperor \\d+ watching"));
     }
 

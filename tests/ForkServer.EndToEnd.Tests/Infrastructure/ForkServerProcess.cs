@@ -37,10 +37,18 @@ internal sealed partial class ForkServerProcess : IDisposable
 
     /// <summary>Starts <c>forkserver</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>.</summary>
     public static ForkServerProcess Start(string workingDirectory, params string[] args)
-        => StartProgram(RepositoryLayout.ForkServerBinary, workingDirectory, args);
+        => Start(new Dictionary<string, string>(), workingDirectory, args);
+
+    /// <summary>Starts <c>forkserver</c> the same way, with <paramref name="environment"/> added to the test's own.</summary>
+    public static ForkServerProcess Start(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
+        => StartProgram(RepositoryLayout.ForkServerBinary, workingDirectory, environment, args);
 
     /// <summary>Starts another program (uWSGI, for interoperability tests) the same way.</summary>
     public static ForkServerProcess StartProgram(string executable, string workingDirectory, params string[] args)
+        => StartProgram(executable, workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts another program with <paramref name="environment"/> added to the test's own.</summary>
+    public static ForkServerProcess StartProgram(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(executable)
         {
@@ -52,6 +60,11 @@ internal sealed partial class ForkServerProcess : IDisposable
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

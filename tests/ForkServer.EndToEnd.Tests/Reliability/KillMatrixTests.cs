@@ -5,15 +5,21 @@ using Xunit.Abstractions;
 namespace ForkServer.EndToEnd.Tests.Reliability;
 
 /// <summary>
-/// kill -9 of each kind of process while clients keep requesting every vassal. After each fault: the vassals that
-/// should serve serve again within <see cref="Bound"/>, the others never stopped, the Emperor's tree holds no
-/// zombie and no process of the run lives outside it; after the Emperor's own death nothing of the run is left.
+/// kill -9 of each kind of process while clients keep requesting every vassal, under sustained load (keep-alive
+/// clients sending requests back to back; a 1 MiB gen-0 budget, so every worker collects garbage under it). After
+/// each fault: the vassals that should serve serve again within <see cref="Bound"/>, the others never stopped, no
+/// worker died but the one killed, the Emperor's tree holds no zombie and no process of the run lives outside it;
+/// after the Emperor's own death nothing of the run is left.
 /// Measured recovery times go to the test output (RELIABILITY.md quotes them).
 /// </summary>
+[Collection(SustainedLoad.Name)]
 public sealed class KillMatrixTests : IDisposable
 {
     /// <summary>The stated bound: every vassal that should serve serves again within this time of the kill.</summary>
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(15);
+
+    // Keep-alive clients per vassal, beside the probe that opens a connection per request.
+    private const int LoadClients = 4;
 
     private readonly ITestOutputHelper _output;
     private readonly Dictionary<string, int> _ports = new();
@@ -54,12 +60,13 @@ public sealed class KillMatrixTests : IDisposable
     {
         var masters = fault == Fault.ClassicVassal ? StartClassic() : StartForkServerMode();
         var t0 = DateTime.UtcNow;
+        int killedWorker = 0;
         switch (fault)
         {
             case Fault.Worker:
             {
-                int worker = ProcessTree.ChildrenOf(masters["one.ini"])[0];
-                Kill(worker);
+                killedWorker = ProcessTree.ChildrenOf(masters["one.ini"])[0];
+                Kill(killedWorker);
                 Emperor.Server.WaitForLine(new Regex($"\\[pid {masters["one.ini"]}\\] master: all 2 worker\\(s\\) accepting"), skip: 1);
                 Report(fault, "one.ini has all its workers again", DateTime.UtcNow - t0, "its master forks a new one; the other worker serves meanwhile");
                 break;
@@ -82,8 +89,10 @@ public sealed class KillMatrixTests : IDisposable
                 var t1 = DateTime.UtcNow;
 
                 // Without its base, every adopted vassal went on serving: not one request failed.
-                _output.WriteLine($"kill-matrix {fault}: failed requests until the base was back: one.ini {Clients.Failed("one.ini", t0, t1)}, two.ini {Clients.Failed("two.ini", t0, t1)}");
+                _output.WriteLine($"kill-matrix {fault}: failed requests until the base was back: one.ini {Clients.Failed("one.ini", t0, t1)}, two.ini {Clients.Failed("two.ini", t0, t1)}"
+                    + $" (under load: {Clients.LoadFailed("one.ini", t0, t1)}, {Clients.LoadFailed("two.ini", t0, t1)})");
                 Assert.Equal(0, Clients.Failed("one.ini", t0, t1) + Clients.Failed("two.ini", t0, t1));
+                Assert.Equal(0, Clients.LoadFailed("one.ini", t0, t1) + Clients.LoadFailed("two.ini", t0, t1));
                 File.SetLastWriteTimeUtc(Path.Combine(Emperor.VassalDirectory, "two.ini"), DateTime.UtcNow.AddSeconds(5));
                 Report(fault, "base.ini ready", t1 - t0, "the Emperor respawns the base; adopted vassals are not touched");
                 int readopted = int.Parse(Emperor.Server.WaitForLine(new Regex("adopted vassal two.ini \\(pid (\\d+)\\)"), skip: 1).Groups[1].Value);
@@ -108,18 +117,28 @@ public sealed class KillMatrixTests : IDisposable
 
         var end = DateTime.UtcNow;
         _output.WriteLine($"kill-matrix {fault}: failed/succeeded requests from the kill on: "
-            + string.Join(", ", _ports.Keys.Select(v => $"{v} {Clients.Failed(v, t0, end)}/{Clients.Succeeded(v, t0, end)}")));
+            + string.Join(", ", _ports.Keys.Select(v => $"{v} {Clients.Failed(v, t0, end)}/{Clients.Succeeded(v, t0, end)}"))
+            + "; under load: "
+            + string.Join(", ", _ports.Keys.Select(v => $"{v} {Clients.LoadFailed(v, t0, end)}/{Clients.LoadSucceeded(v, t0, end)}")));
         foreach (string vassal in _ports.Keys.Where(v => !Affected(fault).Contains(v)))
         {
             Assert.Equal(0, Clients.Failed(vassal, t0, end));
             Assert.True(Clients.Succeeded(vassal, t0, end) > 0 || end - t0 < TimeSpan.FromSeconds(1), $"{vassal} was not asked");
+            Assert.Equal(0, Clients.LoadFailed(vassal, t0, end));
+            Assert.True(Clients.LoadSucceeded(vassal, t0, end) > 0 || end - t0 < TimeSpan.FromSeconds(1), $"{vassal} served no load");
         }
 
         if (fault == Fault.Worker)
         {
-            // The request in flight on the killed worker may fail; its sibling serves everything else.
+            // The request in flight on the killed worker may fail; its sibling serves everything else. Under load,
+            // each keep-alive connection the killed worker held may lose the request it had sent.
             Assert.InRange(Clients.Failed("one.ini", t0, end), 0, 1);
+            Assert.InRange(Clients.LoadFailed("one.ini", t0, end), 0, LoadClients);
         }
+
+        // Under load, no worker died on its own: the only death is the one this test caused.
+        var deaths = Regex.Matches(Emperor.Server.Output, @"worker \d+ \(pid (\d+)\) died").Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(fault == Fault.Worker ? [killedWorker] : [], deaths);
 
         RunCensus.AssertTidy(Emperor.Scratch, Emperor.Server.Pid, Bound);
     }
@@ -137,7 +156,7 @@ public sealed class KillMatrixTests : IDisposable
     private Dictionary<string, int> StartForkServerMode()
     {
         string socket = "@fs-kill-" + Guid.NewGuid().ToString("N")[..8];
-        _emperor = new EmperorHarness("--emperor-use-fork-server", socket, "--vassal-fork-base", "base.ini");
+        _emperor = new EmperorHarness(SustainedLoad.SmallGen0Budget, "--emperor-use-fork-server", socket, "--vassal-fork-base", "base.ini");
         Emperor.DropFile("base.ini", $"[uwsgi]\nplugins = psgi\nearly-psgi = {RepositoryLayout.App("hello.psgi")}\nfork-server = {socket}\n");
         DropServing("one.ini", "processes = 2");
         DropServing("two.ini", "processes = 1");
@@ -148,7 +167,7 @@ public sealed class KillMatrixTests : IDisposable
     /// <summary>An Emperor spawning two classic vassals (2 and 1 workers) on fixed ports; returns the pids.</summary>
     private Dictionary<string, int> StartClassic()
     {
-        _emperor = new EmperorHarness();
+        _emperor = new EmperorHarness(SustainedLoad.SmallGen0Budget);
         DropServing("classic.ini", $"plugins = psgi\npsgi = {RepositoryLayout.App("hello.psgi")}\nprocesses = 2");
         DropServing("other.ini", $"plugins = psgi\npsgi = {RepositoryLayout.App("hello.psgi")}\nprocesses = 1");
         return WaitAllServing([]);
@@ -169,7 +188,7 @@ public sealed class KillMatrixTests : IDisposable
         }
 
         var start = DateTime.UtcNow;
-        _clients = new ClientLoop(_ports);
+        _clients = new ClientLoop(_ports, LoadClients);
         foreach (string name in _ports.Keys)
         {
             Clients.WaitServing(name, start, ForkServerProcess.DefaultTimeout);
