@@ -10,7 +10,7 @@ namespace ForkServer.Kernel.Forking;
 /// <see cref="ProcessForker.HandOffTimeout"/> after it was forked (an intermediate only forks and exits, so that
 /// one is stuck, and every forked process must report in time or be killed).
 /// </summary>
-internal sealed class IntermediateReaper(EventLoop loop, ILogger logger) : IDisposable
+internal sealed partial class IntermediateReaper(EventLoop loop, ILogger logger) : IDisposable
 {
     private readonly Dictionary<int, Intermediate> _pending = new();
 
@@ -48,7 +48,7 @@ internal sealed class IntermediateReaper(EventLoop loop, ILogger logger) : IDisp
         {
             if (!intermediate.Killed && now >= intermediate.KillAt)
             {
-                logger.LogError("the intermediate child {Pid} forked for {What} did not exit within {Timeout} s: killed", intermediate.Handle.Pid, intermediate.What, ProcessForker.HandOffTimeout.TotalSeconds);
+                Log.Stuck(logger, intermediate.Handle.Pid, intermediate.What, ProcessForker.HandOffTimeout.TotalSeconds);
                 intermediate.Handle.Signal(SIGKILL);
                 intermediate.Killed = true;
             }
@@ -91,7 +91,7 @@ internal sealed class IntermediateReaper(EventLoop loop, ILogger logger) : IDisp
 
         if (status.ExitCode != 0)
         {
-            logger.LogError("the second fork for {What} failed: intermediate child {Pid} ended with {Status}", intermediate.What, intermediate.Handle.Pid, status);
+            Log.SecondForkFailed(logger, intermediate.What, intermediate.Handle.Pid, status);
         }
 
         Forget(intermediate);

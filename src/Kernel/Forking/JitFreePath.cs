@@ -8,8 +8,9 @@ namespace ForkServer.Kernel.Forking;
 /// and its workers compile no method. Everything they run was compiled ahead of time (ReadyToRun) or in the base
 /// before it forked (its rehearsals and <see cref="CodePreparation"/>), and is shared copy-on-write; the JIT, tiered
 /// compilation being off, costs 0.1–1 ms a method in each child. What breaks the rule most often: a generic
-/// instantiation over a value type the base never made (a LINQ query over ints, a list of value tuples), a lambda
-/// or a method the rehearsals do not reach.
+/// instantiation over a value type the base never made (a LINQ query over ints, a list of value tuples, a log event
+/// of a type the base does not rehearse: <see cref="LogEventRehearsal"/>), a lambda or a method the rehearsals do
+/// not reach.
 /// </summary>
 /// <remarks>
 /// Each process marks the start of its part of the path (<see cref="Mark"/>) and logs, at debug level, how many

@@ -9,6 +9,10 @@ using static Tmds.Linux.LibC;
 namespace ForkServer.Kernel.Logging;
 
 /// <summary>Builds the Serilog pipeline every ForkServer process logs through.</summary>
+/// <remarks>
+/// Events are source-generated <c>[LoggerMessage]</c> methods in each type's <c>.Log.cs</c> partial, with ids from
+/// one range per component; the ranges are listed in docs/architecture.md#logging.
+/// </remarks>
 internal static class KernelLogging
 {
     private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] [pid {Pid}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
@@ -20,6 +24,19 @@ internal static class KernelLogging
             .MinimumLevel.Debug()
             .Enrich.With(new ProcessIdEnricher())
             .WriteTo.Sink(new StandardErrorSink(new MessageTemplateTextFormatter(Template)))
+            .CreateLogger();
+        return new SerilogLoggerFactory(logger, dispose: true);
+    }
+
+    /// <summary>
+    /// The same pipeline with no sink: events are built and enriched as by <see cref="Create"/>, then dropped. For
+    /// rehearsing log events before a fork (<see cref="Forking.LogEventRehearsal"/>).
+    /// </summary>
+    public static ILoggerFactory CreateSilent()
+    {
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .Enrich.With(new ProcessIdEnricher())
             .CreateLogger();
         return new SerilogLoggerFactory(logger, dispose: true);
     }
