@@ -18,7 +18,7 @@ namespace ForkServer.Kernel.Adoption;
 /// can fail, as uWSGI does, so the Emperor always learns whom to watch), then becomes the vassal its arguments
 /// describe, layered over the base's options, with the application the base already loaded.
 /// </summary>
-internal sealed class AdoptedVassal(
+internal sealed partial class AdoptedVassal(
     int connection,
     ForkServerRequest request,
     int[] fds,
@@ -47,7 +47,7 @@ internal sealed class AdoptedVassal(
             // The Emperor gave up on this session (socket-timeout) and will adopt again: a vassal it never heard
             // of would run unsupervised, so this one ends here, with its worker.
             worker?.Abandon();
-            _log.LogError("adoption of {Argv} abandoned: the Emperor did not take the pid reply ({Error})", string.Join(' ', request.Argv), e.Message);
+            Log.PidReplyNotTaken(_log, string.Join(' ', request.Argv), e.Message);
             return 1;
         }
 
@@ -71,7 +71,7 @@ internal sealed class AdoptedVassal(
         }
         catch (Exception e) when (e is ConfigurationException or PluginLoadException or StartupException or ApplicationLoadException)
         {
-            _log.LogCritical("adopted vassal {Argv} cannot start: {Error}", string.Join(' ', request.Argv), e.Message);
+            Log.CannotStart(_log, string.Join(' ', request.Argv), e.Message);
             emperor.Dispose();
             return 1;
         }
@@ -90,7 +90,7 @@ internal sealed class AdoptedVassal(
         }
         catch (Exception e) when (e is PosixException or TimeoutException)
         {
-            _log.LogWarning("the spare worker {Pid} is gone ({Error}): the master forks worker 1", spare!.Pid, e.Message);
+            Log.SpareWorkerGone(_log, spare!.Pid, e.Message);
             spare.Abandon();
             return null;
         }
@@ -112,7 +112,7 @@ internal sealed class AdoptedVassal(
         bool moved = dup2(fd, 0) == 0;
         if (!moved)
         {
-            _log.LogWarning("cannot move the on-demand socket {Fd} onto fd 0 (errno {Errno}): binding anew", fd, Marshal.GetLastPInvokeError());
+            Log.OnDemandNotMoved(_log, fd, Marshal.GetLastPInvokeError());
         }
 
         close(fd);

@@ -18,7 +18,7 @@ namespace ForkServer.Kernel.Adoption;
 /// and gives it to the master, becomes whom the options say (as the master does, by the same rules) and serves as
 /// worker 1, without waiting for the master to finish starting.
 /// </summary>
-internal sealed class AdoptedWorker(
+internal sealed partial class AdoptedWorker(
     int channel,
     int masterPid,
     IPreloadedApplication application,
@@ -62,7 +62,7 @@ internal sealed class AdoptedWorker(
         }
         catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException)
         {
-            _log.LogError("spare worker: its master's message is unreadable or its master is gone: {Error}", e.Message);
+            Log.MasterUnreachable(_log, e.Message);
             return 1;
         }
         finally
@@ -90,7 +90,7 @@ internal sealed class AdoptedWorker(
         }
         catch (Exception e)
         {
-            _log.LogWarning("spare worker: {Application} could not prepare to serve, it will start cold: {Error}", application.Description, e.Message);
+            Log.PrepareToServeFailed(_log, application.Description, e.Message);
         }
     }
 }

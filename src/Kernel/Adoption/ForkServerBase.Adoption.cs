@@ -2,7 +2,6 @@ using ForkServer.Abstractions;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
 using ForkServer.Kernel.Wire;
-using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Adoption;
@@ -15,7 +14,7 @@ internal sealed partial class ForkServerBase
         {
             if (errno != 0)
             {
-                _log.LogError("fork server accept failed (errno {Errno})", errno);
+                Log.AcceptFailed(_log, errno);
             }
 
             return;
@@ -28,7 +27,7 @@ internal sealed partial class ForkServerBase
         catch (Exception e) when (e is WireFormatException or TimeoutException or IOException or PosixException or FdPassingException or UnauthorizedAccessException)
         {
             // IOException: the Emperor's end of stream, or no spare could be forked for the request.
-            _log.LogError("adoption request refused: {Error}", e.Message);
+            Log.RequestRefused(_log, e.Message);
         }
         finally
         {
@@ -46,7 +45,7 @@ internal sealed partial class ForkServerBase
 
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var (request, fds) = AdoptionRequestReader.Read(connection, timeout);
-        _log.LogInformation("adopting {Argv} for pid {Peer} ({Count} fd(s))", string.Join(' ', request.Argv), peer.Pid, fds.Count);
+        Log.Adopting(_log, string.Join(' ', request.Argv), peer.Pid, fds.Count);
         _requestInFlight = [connection, .. fds];
         try
         {
@@ -77,7 +76,7 @@ internal sealed partial class ForkServerBase
         }
         catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException)
         {
-            _log.LogError("spare vassal: the base's hand-over is unreadable: {Error}", e.Message);
+            Log.HandOverUnreadable(_log, e.Message);
             return 1;
         }
         finally
@@ -105,7 +104,7 @@ internal sealed partial class ForkServerBase
         }
         catch (Exception e) when (e is PosixException or TimeoutException or IOException)
         {
-            _log.LogWarning("spare vassal: could not fork its spare worker ({Error}); its master will fork every worker", e.Message);
+            Log.SpareWorkerForkFailed(_log, e.Message);
             return null;
         }
     }

@@ -1,14 +1,15 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Logging;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Adoption;
 
@@ -24,7 +25,8 @@ internal sealed partial class ForkServerBase
     /// configuration and the vassal's start-up services, a TCP bind and HTTP requests through the worker's
     /// server (<see cref="HttpRehearsal"/>), a spare worker's adoption (<see cref="SpareWorker.Rehearse"/>), an
     /// adoption request, a spare's hand-over and the pid reply, the application's pre-fork hook and a fork; and it
-    /// prepares every method of the kernel and the plugins (<see cref="CodePreparation"/>).
+    /// prepares every method of the kernel and the plugins (<see cref="CodePreparation"/>) and logs once, into no
+    /// sink, every event the processes it forks may log (<see cref="LogEventRehearsal"/>).
     /// </summary>
     /// <remarks>
     /// Tiered compilation is off, so code is compiled on first use, and generic framework code over the kernel's
@@ -49,7 +51,7 @@ internal sealed partial class ForkServerBase
             catch (Exception e) when (e is PosixException or TimeoutException or StartupException or WireFormatException or FdPassingException or EndOfStreamException)
             {
                 // Only speed is lost: adopted vassals and workers will compile these paths themselves.
-                _log.LogWarning("HTTP and spare worker rehearsal failed, adopted vassals will start slower: {Error}", e.Message);
+                Log.WorkerRehearsalFailed(_log, e.Message);
             }
         }
 
@@ -60,14 +62,28 @@ internal sealed partial class ForkServerBase
         catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException or FdPassingException or EndOfStreamException)
         {
             // Only speed is lost: the first adoption (and each adopted vassal's pid reply) will compile it instead.
-            _log.LogWarning("adoption request rehearsal failed, the first adoption will be slower: {Error}", e.Message);
+            Log.RequestRehearsalFailed(_log, e.Message);
         }
 
-        var prepared = CodePreparation.Prepare(configuration.Plugins.Select(p => p.GetType().Assembly).Prepend(typeof(ForkServerBase).Assembly));
-        _log.LogDebug("{Count} methods of the kernel and its plugins prepared ({Failed} could not be)", prepared.Count, prepared.Failed);
+        var plugins = configuration.Plugins.Select(p => p.GetType().Assembly).ToList();
+        var prepared = CodePreparation.Prepare(plugins.Prepend(typeof(ForkServerBase).Assembly));
+        Log.MethodsPrepared(_log, prepared.Count, prepared.Failed);
+        RehearseLogEvents(plugins);
+
         application.PrepareForFork();
         RehearseFork();
-        _log.LogDebug("adoption path rehearsed in {Elapsed} ms", clock.ElapsedMilliseconds);
+        Log.Rehearsed(_log, clock.ElapsedMilliseconds);
+    }
+
+    // The events of what runs in the processes a base forks (an adopted vassal, its master, its spare worker, its
+    // workers, the plugins), not the base's own nor the Emperor's. A type missing here whose events an adopted process
+    // logs before its first response makes JitFreePathTests fail.
+    private void RehearseLogEvents(IEnumerable<Assembly> plugins)
+    {
+        Type[] kernel = [typeof(AdoptedVassal), typeof(AdoptedWorker), typeof(VassalStartup), typeof(ListenerHandOver), typeof(VassalMaster), typeof(HttpServerLoop), typeof(JitFreePath)];
+        using var silent = KernelLogging.CreateSilent();
+        var rehearsed = LogEventRehearsal.Run(kernel.Concat(plugins.SelectMany(a => a.GetTypes())), silent.CreateLogger("rehearsal"));
+        Log.EventsRehearsed(_log, rehearsed.Count, rehearsed.Failed);
     }
 
     // Both ends of a session over a socket pair: the Emperor's request carrying a control socket, read as the base
@@ -99,7 +115,7 @@ internal sealed partial class ForkServerBase
         if (ProcessCalls.WaitForExit(pid, ProcessForker.HandOffTimeout) is null)
         {
             ProcessCalls.KillAndReap(pid, ProcessForker.HandOffTimeout);
-            _log.LogWarning("the rehearsal fork's child {Pid} did not exit within {Timeout} s: killed", pid, ProcessForker.HandOffTimeout.TotalSeconds);
+            Log.RehearsalChildStuck(_log, pid, ProcessForker.HandOffTimeout.TotalSeconds);
         }
     }
 }

@@ -58,7 +58,7 @@ internal sealed partial class ForkServerBase(
 
         loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, spares, timeout));
         spares.Replenish();
-        _log.LogInformation("fork server {Pid} ready on {Path} with {Application}", ProcessCalls.GetPid(), listener.Path, application.Description);
+        Log.Ready(_log, ProcessCalls.GetPid(), listener.Path, application.Description);
         emperor?.Report(VassalReport.Ready);
         while (!_stopping)
         {
@@ -69,7 +69,7 @@ internal sealed partial class ForkServerBase(
 
         spares.Dispose();
         intermediates.ReapAll();
-        _log.LogInformation("fork server {Pid} stopped", ProcessCalls.GetPid());
+        Log.Stopped(_log, ProcessCalls.GetPid());
         return 0;
 
         // In an adopted vassal: drop every descriptor that belongs to the base.
@@ -115,7 +115,7 @@ internal sealed partial class ForkServerBase(
         var commands = emperor.ReadCommands(out bool lost);
         if (commands.Count > 0 || lost)
         {
-            _log.LogInformation("fork server exiting: {Reason}", lost ? "the Emperor is gone" : $"command {commands[0]} from the Emperor");
+            Log.Exiting(_log, lost ? "the Emperor is gone" : $"command {commands[0]} from the Emperor");
             loop.Remove(emperor.Fd);
             _stopping = true;
         }

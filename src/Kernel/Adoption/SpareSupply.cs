@@ -17,7 +17,7 @@ namespace ForkServer.Kernel.Adoption;
 /// a spare that cannot live does not turn the base into a fork loop. A spare runs <c>spareMain</c> with its end of
 /// the channel and whether it was forked for a request already on its way.
 /// </remarks>
-internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediates, Func<int, bool, int> spareMain, Action prepareForFork, ILogger log) : IDisposable
+internal sealed partial class SpareSupply(EventLoop loop, IntermediateReaper intermediates, Func<int, bool, int> spareMain, Action prepareForFork, ILogger log) : IDisposable
 {
     /// <summary>How long the base waits after a hand-over before it forks the next spare.</summary>
     private const long ReplenishDelayMs = 100;
@@ -45,7 +45,7 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
         }
         catch (Exception e) when (e is PosixException or TimeoutException or IOException)
         {
-            log.LogError("could not fork a spare vassal: {Error}; the next adoption request forks one", e.Message);
+            Log.ForkFailed(log, e.Message);
         }
     }
 
@@ -67,7 +67,7 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
             }
             catch (PosixException e) when (attempt == 1 && (e.Errno == EPIPE || e.Errno == ECONNRESET))
             {
-                log.LogWarning("the spare vassal was gone when a request came; forking another");
+                Log.GoneAtRequest(log);
             }
         }
 
@@ -98,7 +98,7 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
         }
 
         int? killed = spare.Kill();
-        log.LogError("the spare vassal {Pid} did not report ready within {Timeout} s: killed", killed?.ToString() ?? "(pid unknown)", ProcessForker.HandOffTimeout.TotalSeconds);
+        Log.NotReady(log, killed?.ToString() ?? "(pid unknown)", ProcessForker.HandOffTimeout.TotalSeconds);
         Drop(spare);
         spare.Dispose();
     }
@@ -116,11 +116,11 @@ internal sealed class SpareSupply(EventLoop loop, IntermediateReaper intermediat
     {
         if (spare.ReadReport())
         {
-            log.LogDebug("spare vassal {Pid} waits for a request", spare.Pid);
+            Log.Waiting(log, spare.Pid);
         }
         else
         {
-            log.LogWarning("the spare vassal died before any request; the next adoption request forks another");
+            Log.DiedBeforeRequest(log);
             Drop(spare);
             spare.Dispose();
         }
