@@ -7,7 +7,7 @@ namespace ForkServer.Kernel.Vassal;
 /// Asks the plugins' loaders for the application, phase by phase. A vassal serves exactly one application;
 /// the first phase that yields one wins.
 /// </summary>
-internal sealed class ApplicationLoader(IReadOnlyList<IForkServerPlugin> plugins, IOptionValues options, ILoggerFactory logging)
+internal sealed partial class ApplicationLoader(IReadOnlyList<IForkServerPlugin> plugins, IOptionValues options, ILoggerFactory logging)
 {
     private readonly ILogger _log = logging.CreateLogger("loader");
 
@@ -38,8 +38,7 @@ internal sealed class ApplicationLoader(IReadOnlyList<IForkServerPlugin> plugins
             }
 
             Application = application;
-            _log.LogInformation("{Application} loaded ({Phase}) in {Milliseconds} ms by plugin {Plugin}",
-                application.Description, phase.ToString().ToLowerInvariant(), Environment.TickCount64 - started, plugin.Name);
+            Log.Loaded(_log, application.Description, phase.ToString().ToLowerInvariant(), Environment.TickCount64 - started, plugin.Name);
         }
     }
 

@@ -12,7 +12,7 @@ namespace ForkServer.Kernel.Vassal;
 /// on-demand socket). The new process takes it over only if its config still asks for that address; otherwise it
 /// closes it and binds what the new config says.
 /// </summary>
-internal static class ListenerHandOver
+internal static partial class ListenerHandOver
 {
     private const string Variable = "FORKSERVER_HTTP_SOCKET";
 
@@ -54,7 +54,7 @@ internal static class ListenerHandOver
         }
         catch (PosixException e)
         {
-            log.LogWarning("the on-demand fd {Fd} from the Emperor is not usable ({Error}): binding {Spec}", fd, e.Message, spec);
+            Log.OnDemandUnusable(log, fd, e.Message, spec);
             close(fd);
             return null;
         }
@@ -62,11 +62,11 @@ internal static class ListenerHandOver
         var wanted = SocketEndpoint.Parse(spec);
         if (wanted.Address.Equals(inherited.Local.Address) && (wanted.Port == 0 || wanted.Port == inherited.Local.Port))
         {
-            log.LogInformation("listening on {Endpoint}, handed over by the previous process through the Emperor", inherited.Endpoint);
+            Log.TookOnDemand(log, inherited.Endpoint);
             return inherited;
         }
 
-        log.LogInformation("http-socket is now {Spec}: closing the handed-over {Endpoint}", spec, inherited.Endpoint);
+        Log.OnDemandElsewhere(log, spec, inherited.Endpoint);
         inherited.Dispose();
         return null;
     }

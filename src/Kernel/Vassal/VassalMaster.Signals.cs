@@ -1,5 +1,4 @@
 using ForkServer.Kernel.Wire;
-using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
@@ -33,7 +32,7 @@ internal sealed partial class VassalMaster
             {
                 foreach (var worker in _workers.Values.OrderBy(w => w.Slot))
                 {
-                    _log.LogInformation("worker {Slot}: pid {WorkerPid}, ready {Ready}, retiring {Retiring}", worker.Slot, worker.Pid, worker.IsReady, worker.IsRetiring);
+                    Log.WorkerState(_log, worker.Slot, worker.Pid, worker.IsReady, worker.IsRetiring);
                 }
             }
 
@@ -65,7 +64,7 @@ internal sealed partial class VassalMaster
         {
             // The fd stays readable at EOF: stop watching it or the loop spins.
             _loop.Remove(_emperor.Fd);
-            _log.LogError("lost the connection with the Emperor");
+            Log.EmperorLost(_log);
             if (!_stopping)
             {
                 _outcome = MasterOutcome.EmperorLost;
@@ -81,7 +80,7 @@ internal sealed partial class VassalMaster
             return;
         }
 
-        _log.LogInformation("graceful stop ({Reason}): waiting up to {Mercy} s for {Count} worker(s)", reason, _settings.WorkerMercy.TotalSeconds, _workers.Count);
+        Log.StoppingGracefully(_log, reason, _settings.WorkerMercy.TotalSeconds, _workers.Count);
         _stopping = true;
         foreach (var worker in _workers.Values)
         {
@@ -91,7 +90,7 @@ internal sealed partial class VassalMaster
 
     private void StopBrutally(string reason)
     {
-        _log.LogWarning("brutal stop ({Reason}): killing {Count} worker(s)", reason, _workers.Count);
+        Log.StoppingBrutally(_log, reason, _workers.Count);
         _stopping = true;
         foreach (var worker in _workers.Values)
         {
@@ -112,7 +111,7 @@ internal sealed partial class VassalMaster
         }
 
         var old = _workers.Values.Where(w => !w.IsRetiring).ToList();
-        _log.LogInformation("graceful reload of {Count} worker(s)", old.Count);
+        Log.Reloading(_log, old.Count);
         foreach (var worker in old)
         {
             Retire(worker);

@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
-using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
@@ -32,7 +31,7 @@ internal sealed partial class VassalMaster
             // A transient failure (EAGAIN from fork, a stalled hand-off) must not take the master and its other
             // workers down: try this slot again later. ForkRefusedException is not transient and propagates.
             close(readyRead);
-            _log.LogError("could not fork worker {Slot}: {Error}; retrying in {Delay} ms", slot, e.Message, QuickDeathMs);
+            Log.WorkerForkFailed(_log, slot, e.Message, QuickDeathMs);
             _pendingRespawns.Add(new(slot, Environment.TickCount64 + QuickDeathMs));
             return;
         }
@@ -42,7 +41,7 @@ internal sealed partial class VassalMaster
         }
 
         Track(new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64));
-        _log.LogInformation("spawned worker {Slot} (pid {WorkerPid})", slot, pid);
+        Log.WorkerSpawned(_log, slot, pid);
     }
 
     /// <summary>
@@ -60,7 +59,7 @@ internal sealed partial class VassalMaster
         using (spare)
         {
             Track(new WorkerRecord(1, spare.Pid, ProcessHandle.Open(spare.Pid), spare.ReadyPipe, Environment.TickCount64));
-            _log.LogInformation("worker 1 (pid {WorkerPid}) forked while the vassal waited for adoption", spare.Pid);
+            Log.SpareWorkerTaken(_log, spare.Pid);
             return true;
         }
     }
@@ -89,7 +88,7 @@ internal sealed partial class VassalMaster
         int accepting = _workers.Values.Count(w => w.IsReady && !w.IsRetiring);
         if (accepting == _settings.Processes)
         {
-            _log.LogInformation("all {Count} worker(s) accepting", accepting);
+            Log.AllAccepting(_log, accepting);
             if (JitFreePath.IsMarked)
             {
                 JitFreePath.Log.MasterReady(_log, JitFreePath.End());
@@ -114,12 +113,12 @@ internal sealed partial class VassalMaster
         worker.Dispose();
         if (_stopping || worker.IsRetiring)
         {
-            _log.LogInformation("worker {Slot} (pid {WorkerPid}) ended: {Status}", worker.Slot, worker.Pid, status);
+            Log.WorkerEnded(_log, worker.Slot, worker.Pid, status);
             return;
         }
 
         long lived = Environment.TickCount64 - worker.SpawnedAt;
-        _log.LogWarning("worker {Slot} (pid {WorkerPid}) died after {Lifetime} ms: {Status}; respawning", worker.Slot, worker.Pid, lived, status);
+        Log.WorkerDied(_log, worker.Slot, worker.Pid, lived, status);
         if (lived < QuickDeathMs)
         {
             _pendingRespawns.Add(new(worker.Slot, Environment.TickCount64 + QuickDeathMs));
@@ -145,13 +144,13 @@ internal sealed partial class VassalMaster
         {
             if (worker.KillAt is { } killAt && now >= killAt)
             {
-                _log.LogError("worker {Slot} (pid {WorkerPid}) did not stop within {Mercy} s: killed", worker.Slot, worker.Pid, _settings.WorkerMercy.TotalSeconds);
+                Log.WorkerNotStopped(_log, worker.Slot, worker.Pid, _settings.WorkerMercy.TotalSeconds);
                 worker.Process.Signal(SIGKILL);
                 worker.KillAt = null;
             }
             else if (!worker.IsReady && !worker.IsRetiring && now - worker.SpawnedAt > _settings.WorkerReadyDeadline.TotalMilliseconds)
             {
-                _log.LogError("worker {Slot} (pid {WorkerPid}) did not report ready within {Deadline} s: killed", worker.Slot, worker.Pid, _settings.WorkerReadyDeadline.TotalSeconds);
+                Log.WorkerNotReady(_log, worker.Slot, worker.Pid, _settings.WorkerReadyDeadline.TotalSeconds);
                 worker.Process.Signal(SIGKILL);
                 worker.IsReady = true;
             }

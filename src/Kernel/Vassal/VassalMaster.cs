@@ -52,8 +52,7 @@ internal sealed partial class VassalMaster : IDisposable
     public MasterOutcome Run()
     {
         _loop.Add(_signals.Fd, EventLoop.Readable, _ => OnSignals());
-        _log.LogInformation("master {Pid} serving {Application} on http://{Address}:{Port} with {Processes} worker(s)",
-            _pid, _application.Description, _listener.Address, _listener.Port, _settings.Processes);
+        Log.Serving(_log, _pid, _application.Description, _listener.Address, _listener.Port, _settings.Processes);
         if (_emperor is not null)
         {
             _loop.Add(_emperor.Fd, EventLoop.Readable, _ => OnEmperorCommands());
@@ -82,7 +81,7 @@ internal sealed partial class VassalMaster : IDisposable
         }
 
         _application.Shutdown();
-        _log.LogInformation("master {Pid} stopped ({Outcome})", _pid, _outcome.ToString());
+        Log.Stopped(_log, _pid, _outcome.ToString());
         return _outcome;
     }
 

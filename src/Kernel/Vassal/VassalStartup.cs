@@ -12,7 +12,7 @@ namespace ForkServer.Kernel.Vassal;
 /// Brings a vassal up in uWSGI's order: early load (already done while configuring), bind the HTTP socket,
 /// drop privileges, load the application (non-early), then hand over to the master.
 /// </summary>
-internal sealed class VassalStartup(
+internal sealed partial class VassalStartup(
     VassalSettings settings,
     ApplicationLoader loader,
     IOptionValues options,
@@ -68,7 +68,7 @@ internal sealed class VassalStartup(
     /// </summary>
     private void Reexecute(ListeningSocket listener, EmperorLink emperor)
     {
-        _log.LogInformation("reloading: re-executing with the same arguments");
+        Log.Reexecuting(_log);
         emperor.KeepAcrossExec();
         var handOver = ListenerHandOver.Prepare(listener, settings.HttpSocket);
         Directory.SetCurrentDirectory(configuration.StartDirectory);
@@ -83,11 +83,11 @@ internal sealed class VassalStartup(
     {
         if (emperor.HandOver(listener.Fd))
         {
-            _log.LogInformation("reloading: {Endpoint} handed over to the Emperor for the next adoption", listener.Endpoint);
+            Log.HandedOver(_log, listener.Endpoint);
         }
         else
         {
-            _log.LogWarning("reloading: the Emperor did not take {Endpoint}; it closes until the next adoption binds it", listener.Endpoint);
+            Log.HandOverRefused(_log, listener.Endpoint);
         }
     }
 
@@ -159,7 +159,7 @@ internal sealed class VassalStartup(
         {
             if (current == 0)
             {
-                _log.LogWarning("running as root: set uid and gid to drop privileges before serving");
+                Log.RunningAsRoot(_log);
             }
 
             return;
@@ -171,15 +171,15 @@ internal sealed class VassalStartup(
             Credentials.Drop(uid, gid);
             if (identity.Reason is not null)
             {
-                _log.LogWarning("privileges dropped to uid {Uid} gid {Gid}: {Reason}", uid, gid, identity.Reason);
+                Log.PrivilegesDroppedBecause(_log, uid, gid, identity.Reason);
             }
             else if (uid == 0 && settings.Uid is not null)
             {
-                _log.LogWarning("staying root: {Source} says uid = {ConfiguredUid}", options.DescribeSource("uid"), settings.Uid);
+                Log.StayingRoot(_log, options.DescribeSource("uid"), settings.Uid);
             }
             else
             {
-                _log.LogInformation("privileges dropped to uid {Uid} gid {Gid}", uid, gid);
+                Log.PrivilegesDropped(_log, uid, gid);
             }
         }
         catch (Exception e) when (e is not StartupException)

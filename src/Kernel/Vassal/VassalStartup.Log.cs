@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging;
+
+namespace ForkServer.Kernel.Vassal;
+
+/// <summary>The vassal start-up's log events (ids 3101–3149).</summary>
+internal sealed partial class VassalStartup
+{
+    /// <summary>Log events of a vassal's start-up: privileges and reloads.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(3101, LogLevel.Information, "reloading: re-executing with the same arguments")]
+        public static partial void Reexecuting(ILogger logger);
+
+        [LoggerMessage(3102, LogLevel.Information, "reloading: {Endpoint} handed over to the Emperor for the next adoption")]
+        public static partial void HandedOver(ILogger logger, string endpoint);
+
+        [LoggerMessage(3103, LogLevel.Warning, "reloading: the Emperor did not take {Endpoint}; it closes until the next adoption binds it")]
+        public static partial void HandOverRefused(ILogger logger, string endpoint);
+
+        [LoggerMessage(3110, LogLevel.Warning, "running as root: set uid and gid to drop privileges before serving")]
+        public static partial void RunningAsRoot(ILogger logger);
+
+        [LoggerMessage(3111, LogLevel.Warning, "privileges dropped to uid {Uid} gid {Gid}: {Reason}")]
+        public static partial void PrivilegesDroppedBecause(ILogger logger, uint uid, uint gid, string reason);
+
+        [LoggerMessage(3112, LogLevel.Warning, "staying root: {Source} says uid = {ConfiguredUid}")]
+        public static partial void StayingRoot(ILogger logger, string source, string? configuredUid);
+
+        [LoggerMessage(3113, LogLevel.Information, "privileges dropped to uid {Uid} gid {Gid}")]
+        public static partial void PrivilegesDropped(ILogger logger, uint uid, uint gid);
+    }
+}
