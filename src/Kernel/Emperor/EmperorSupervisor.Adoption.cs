@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -44,7 +43,7 @@ internal sealed partial class EmperorSupervisor
             control.Dispose();
             if (!vassal.AwaitingForkServer)
             {
-                _log.LogInformation("vassal {Name} waits for the fork server {Path}", vassal.Name, _settings.ForkServer);
+                Log.WaitingForForkServer(_log, vassal.Name, _settings.ForkServer);
             }
 
             vassal.AwaitingForkServer = true;
@@ -112,7 +111,7 @@ internal sealed partial class EmperorSupervisor
         }
 
         var delay = _blacklist.Punish(vassal.Name);
-        _log.LogError("adoption of vassal {Name} failed: {Reason}; next try in {Delay} s", vassal.Name, reason, delay.TotalSeconds);
+        Log.AdoptionFailed(_log, vassal.Name, reason, delay.TotalSeconds);
         vassal.SpawnAt = Environment.TickCount64 + (long)delay.TotalMilliseconds;
     }
 

@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
@@ -57,7 +56,7 @@ internal sealed partial class EmperorSupervisor
         if (IsFlooding(process, n))
         {
             CloseReceivedFds();
-            _log.LogError("vassal {Name} (pid {VassalPid}) floods its control socket (> {Limit} bytes/s): channel closed", vassal.Name, process.Pid, FloodBytesPerSecond);
+            Log.Flooding(_log, vassal.Name, process.Pid, FloodBytesPerSecond);
             Curse(vassal, process, "it flooded its control socket");
             return false;
         }
@@ -115,7 +114,7 @@ internal sealed partial class EmperorSupervisor
                 process.Ready = true;
                 process.LastReady = now;
                 process.AwaitingReadySince = null;
-                _log.LogInformation("vassal {Name} (pid {VassalPid}) is ready", vassal.Name, process.Pid);
+                Log.Ready(_log, vassal.Name, process.Pid);
                 if (_settings.ForkBases.Contains(vassal.Name))
                 {
                     // A base is ready once its fork-server socket listens: the adoptions that waited can go now.
@@ -127,12 +126,12 @@ internal sealed partial class EmperorSupervisor
             case VassalReport.Accepting:
                 process.Accepting = true;
                 process.LastAccepting = now;
-                _log.LogInformation("vassal {Name} (pid {VassalPid}) is ready to accept requests", vassal.Name, process.Pid);
+                Log.Accepting(_log, vassal.Name, process.Pid);
                 break;
             case VassalReport.Loyal:
                 if (!process.Loyal)
                 {
-                    _log.LogInformation("vassal {Name} (pid {VassalPid}) is now loyal", vassal.Name, process.Pid);
+                    Log.Loyal(_log, vassal.Name, process.Pid);
                 }
 
                 process.Loyal = true;
@@ -145,7 +144,7 @@ internal sealed partial class EmperorSupervisor
             case VassalReport.ListenerHandOver when process.Adopted && _receivedFds.Count > 0:
                 vassal.HoldListener(_receivedFds[0]);
                 _receivedFds.RemoveAt(0);
-                _log.LogInformation("vassal {Name} (pid {VassalPid}) handed over its listening socket for its next adoption", vassal.Name, process.Pid);
+                Log.ListenerHeld(_log, vassal.Name, process.Pid);
                 break;
             default:
                 // 2 (config request) needs a config pipe, 22/30 on-demand and broodlord modes: none exist here.
@@ -186,7 +185,7 @@ internal sealed partial class EmperorSupervisor
 
         if (process.CursedAt is null)
         {
-            _log.LogWarning("vassal {Name} (pid {VassalPid}) cursed: {Reason}", vassal.Name, process.Pid, reason);
+            Log.Cursed(_log, vassal.Name, process.Pid, reason);
         }
 
         MarkCursed(process);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
@@ -27,7 +26,7 @@ internal sealed partial class EmperorSupervisor
                 };
                 if (reason is not null)
                 {
-                    _log.LogError("killing vassal {Name} (pid {VassalPid}): {Reason}", vassal.Name, process.Pid, reason);
+                    Log.Killing(_log, vassal.Name, process.Pid, reason);
                     process.Handle.Signal(SIGKILL);
                     process.Killed = true;
                 }

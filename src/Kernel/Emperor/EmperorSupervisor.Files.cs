@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Emperor.Monitoring;
 using ForkServer.Kernel.Wire;
-using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -64,7 +63,7 @@ internal sealed partial class EmperorSupervisor
     /// <summary>Byte 1: the vassal reloads in place and owes a new ready report.</summary>
     private void SendReload(VassalInstance vassal, VassalProcess process, string reason)
     {
-        _log.LogInformation("reloading vassal {Name} (pid {VassalPid}): {Reason}", vassal.Name, process.Pid, reason);
+        Log.Reloading(_log, vassal.Name, process.Pid, reason);
         vassal.Reloads++;
         process.Ready = process.Accepting = false;
         process.AwaitingReadySince = Environment.TickCount64;
@@ -82,7 +81,7 @@ internal sealed partial class EmperorSupervisor
         vassal.AwaitingForkServer = false;
         if (vassal.Process is { } process)
         {
-            _log.LogInformation("stopping vassal {Name} (pid {VassalPid}): its file is gone", vassal.Name, process.Pid);
+            Log.StoppingRemoved(_log, vassal.Name, process.Pid);
             Stop(vassal, process);
         }
         else if (vassal.Adoption is null)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
@@ -22,8 +21,7 @@ internal sealed partial class EmperorSupervisor
                 foreach (var vassal in _vassals.Values.OrderBy(v => v.Name, StringComparer.Ordinal))
                 {
                     var p = vassal.Process;
-                    _log.LogInformation("vassal {Name}: pid {VassalPid}, ready {Ready}, accepting {Accepting}, loyal {Loyal}, reloads {Reloads}",
-                        vassal.Name, p?.Pid ?? -1, p?.Ready ?? false, p?.Accepting ?? false, p?.Loyal ?? false, vassal.Reloads);
+                    Log.VassalState(_log, vassal.Name, p?.Pid ?? -1, p?.Ready ?? false, p?.Accepting ?? false, p?.Loyal ?? false, vassal.Reloads);
                 }
             }
             else if (signal == SIGCHLD)
@@ -40,14 +38,14 @@ internal sealed partial class EmperorSupervisor
     {
         if (_stopping)
         {
-            _log.LogWarning("second stop ({Reason}): killing every vassal now", reason);
+            Log.SecondStop(_log, reason);
             _killAllAt = Environment.TickCount64;
             return;
         }
 
         _stopping = true;
         _killAllAt = Environment.TickCount64 + (long)_settings.ReloadMercy.TotalMilliseconds;
-        _log.LogInformation("stopping {Count} vassal(s) ({Reason})", _vassals.Values.Count(v => v.Process is not null), reason);
+        Log.StoppingAll(_log, _vassals.Values.Count(v => v.Process is not null), reason);
         foreach (var vassal in _vassals.Values.ToList())
         {
             vassal.IsLeaving = true;

@@ -1,5 +1,4 @@
 using ForkServer.Kernel.Posix;
-using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -28,7 +27,7 @@ internal sealed partial class EmperorSupervisor
         {
             control.Dispose();
             var delay = _blacklist.Punish(vassal.Name);
-            _log.LogError("cannot spawn vassal {Name}: {Error}; next try in {Delay} s", vassal.Name, e.Message, delay.TotalSeconds);
+            Log.SpawnFailed(_log, vassal.Name, e.Message, delay.TotalSeconds);
             vassal.SpawnAt = Environment.TickCount64 + (long)delay.TotalMilliseconds;
             return;
         }
@@ -49,7 +48,7 @@ internal sealed partial class EmperorSupervisor
 
         _loop.Add(process.Handle.Fd, EventLoop.Readable, _ => OnExited(vassal, process));
         _loop.Add(process.ControlFd, EventLoop.Readable, _ => OnControl(vassal, process));
-        _log.LogInformation("{How} vassal {Name} (pid {VassalPid})", process.Adopted ? "adopted" : "spawned", vassal.Name, process.Pid);
+        Log.Started(_log, process.Adopted ? "adopted" : "spawned", vassal.Name, process.Pid);
         if (vassal.IsLeaving)
         {
             // Its file went away (or the Emperor began stopping) while the adoption was in flight.
@@ -65,7 +64,7 @@ internal sealed partial class EmperorSupervisor
             {
                 // Its pidfd stays readable until it is ours to reap: stop watching it, or the loop spins.
                 _loop.Remove(process.Handle.Fd);
-                _log.LogDebug("vassal {Name} (pid {VassalPid}) exited before it was re-parented to the Emperor: reaped on SIGCHLD", vassal.Name, process.Pid);
+                Log.ExitedBeforeReparenting(_log, vassal.Name, process.Pid);
             }
 
             return;
@@ -104,25 +103,25 @@ internal sealed partial class EmperorSupervisor
         if (vassal.RespawnWhenGone)
         {
             vassal.RespawnWhenGone = false;
-            _log.LogInformation("vassal {Name} (pid {VassalPid}) ended: {Status}; its file is back, spawning anew", vassal.Name, process.Pid, status);
+            Log.EndedAndBack(_log, vassal.Name, process.Pid, status);
             Spawn(vassal);
         }
         else if (_stopping || vassal.IsLeaving)
         {
-            _log.LogInformation("vassal {Name} (pid {VassalPid}) ended: {Status}", vassal.Name, process.Pid, status);
+            Log.Ended(_log, vassal.Name, process.Pid, status);
             _vassals.Remove(vassal.Name);
         }
         else if (process.Adopted && process.ReloadSent)
         {
             // An adopted vassal reloads by exiting (it cannot re-execute without losing the preloaded app); the
             // listening socket it handed over goes to its successor.
-            _log.LogInformation("vassal {Name} (pid {VassalPid}) ended for its reload: adopting anew", vassal.Name, process.Pid);
+            Log.EndedForReload(_log, vassal.Name, process.Pid);
             Spawn(vassal);
             return;
         }
         else if (status.ExitCode == ExileExitCode)
         {
-            _log.LogWarning("vassal {Name} (pid {VassalPid}) exiled itself (exit code {Code}): not respawned until its file changes", vassal.Name, process.Pid, ExileExitCode);
+            Log.Exiled(_log, vassal.Name, process.Pid, ExileExitCode);
         }
         else
         {
@@ -145,13 +144,13 @@ internal sealed partial class EmperorSupervisor
     {
         if (process.Loyal || (process.Ready && _settings.ForkBases.Contains(vassal.Name)))
         {
-            _log.LogWarning("vassal {Name} (pid {VassalPid}) died: {Status}; respawning", vassal.Name, process.Pid, status);
+            Log.Died(_log, vassal.Name, process.Pid, status);
             Spawn(vassal);
             return;
         }
 
         var delay = _settings.NoBlacklist ? _settings.ThrottleStep : _blacklist.Punish(vassal.Name);
-        _log.LogWarning("vassal {Name} (pid {VassalPid}) died before it was loyal: {Status}; respawning in {Delay} s", vassal.Name, process.Pid, status, delay.TotalSeconds);
+        Log.DiedBeforeLoyal(_log, vassal.Name, process.Pid, status, delay.TotalSeconds);
         vassal.SpawnAt = Environment.TickCount64 + (long)delay.TotalMilliseconds;
     }
 }

@@ -1,5 +1,4 @@
 using ForkServer.Kernel.Posix;
-using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -32,13 +31,13 @@ internal sealed partial class EmperorSupervisor
             {
                 if (ProcessCalls.TryReap(pid, out var status))
                 {
-                    _log.LogInformation("reaped orphan {Pid} inherited as subreaper ({Status})", pid, status);
+                    Log.OrphanReaped(_log, pid, status);
                 }
             }
             catch (PosixException e)
             {
                 // ECHILD: reaped meanwhile, or not ours after all.
-                _log.LogDebug("orphan {Pid} not reaped: {Error}", pid, e.Message);
+                Log.OrphanNotReaped(_log, pid, e.Message);
             }
         }
     }

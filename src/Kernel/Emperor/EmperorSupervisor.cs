@@ -67,7 +67,7 @@ internal sealed partial class EmperorSupervisor : IDisposable
             {
                 throw new StartupException($"cannot serve emperor-stats on {address}: {e.Message}", e);
             }
-            _log.LogInformation("stats on {Address}", address);
+            Log.StatsListening(_log, address);
         }
 
         foreach (string spec in _settings.Monitors)
@@ -75,7 +75,7 @@ internal sealed partial class EmperorSupervisor : IDisposable
             _monitors.Add(new VassalMonitor(_loop, spec, OnFileEvent, _logging.CreateLogger("monitor")));
         }
 
-        _log.LogInformation("emperor {Pid} watching {Monitors}", ProcessCalls.GetPid(), string.Join(", ", _settings.Monitors));
+        Log.Watching(_log, ProcessCalls.GetPid(), string.Join(", ", _settings.Monitors));
         foreach (var monitor in _monitors)
         {
             monitor.Start();
@@ -99,7 +99,7 @@ internal sealed partial class EmperorSupervisor : IDisposable
             EnforceDeadlines();
         }
 
-        _log.LogInformation("the Emperor is buried");
+        Log.Buried(_log);
         return 0;
     }
 
