@@ -9,12 +9,11 @@ using ForkServer.Kernel.Plugins;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel;
 
 /// <summary>The <c>forkserver</c> command: <c>forkserver --ini app.ini</c> or the same options as <c>--key value</c>.</summary>
-internal static class Program
+internal static partial class Program
 {
     private static int Main(string[] args)
     {
@@ -50,7 +49,7 @@ internal static class Program
         }
         catch (Exception e) when (e is ConfigurationException or PluginLoadException or ApplicationLoadException or StartupException or ForkRefusedException)
         {
-            log.LogCritical("{Error}", e.Message);
+            Log.CannotStart(log, e.Message);
             return 1;
         }
     }
