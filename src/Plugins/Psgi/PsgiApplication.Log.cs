@@ -2,15 +2,12 @@ using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Plugins.Psgi;
 
-/// <content>Log events of the application's life cycle.</content>
+/// <content>Log events of the application's life cycle (ids 5020–5029).</content>
 internal sealed partial class PsgiApplication
 {
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, int, string, Exception?> s_afterForkFailed = LoggerMessage.Define<int, string>(
-            LogLevel.Error, new EventId(20, "AfterForkFailed"), "Perl's after-fork hook failed in process {ProcessId}: {PerlError}");
-
-        public static void AfterForkFailed(ILogger logger, int processId, string error) =>
-            s_afterForkFailed(logger, processId, error, null);
+        [LoggerMessage(5020, LogLevel.Error, "Perl's after-fork hook failed in process {ProcessId}: {PerlError}")]
+        public static partial void AfterForkFailed(ILogger logger, int processId, string perlError);
     }
 }

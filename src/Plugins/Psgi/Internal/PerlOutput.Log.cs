@@ -2,19 +2,15 @@ using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Plugins.Psgi.Internal;
 
-/// <content>Log events of Perl's output.</content>
+/// <content>Log events of Perl's output (ids 5001–5009).</content>
 internal sealed partial class PerlOutput
 {
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, string, Exception?> s_perlOutput = LoggerMessage.Define<string>(
-            LogLevel.Warning, new EventId(1, "PerlOutput"), "{PerlMessage}");
+        [LoggerMessage(5001, LogLevel.Warning, "{PerlMessage}")]
+        public static partial void PerlOutput(ILogger logger, string perlMessage);
 
-        private static readonly Action<ILogger, Exception?> s_callbackFailed = LoggerMessage.Define(
-            LogLevel.Error, new EventId(2, "ResponseCallbackFailed"), "Writing the PSGI response failed; the application was told to stop");
-
-        public static void PerlOutput(ILogger logger, string message) => s_perlOutput(logger, message, null);
-
-        public static void CallbackFailed(ILogger logger, Exception exception) => s_callbackFailed(logger, exception);
+        [LoggerMessage(5002, LogLevel.Error, "Writing the PSGI response failed; the application was told to stop", EventName = "ResponseCallbackFailed")]
+        public static partial void CallbackFailed(ILogger logger, Exception exception);
     }
 }
