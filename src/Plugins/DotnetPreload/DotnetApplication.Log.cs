@@ -2,29 +2,21 @@ using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Plugins.DotnetPreload;
 
-/// <content>Log events of the application's life in a worker.</content>
+/// <content>Log events of the application's life in a worker (ids 6030–6039).</content>
 internal sealed partial class DotnetApplication
 {
-    private static class Log
+    private static partial class Log
     {
-        private static readonly Action<ILogger, string, int, int, Exception?> s_serving = LoggerMessage.Define<string, int, int>(
-            LogLevel.Information, new EventId(30, "Serving"), "{Application} started in worker {WorkerId}: Kestrel serves listening socket fd {Fd}");
+        [LoggerMessage(6030, LogLevel.Information, "{Application} started in worker {WorkerId}: Kestrel serves listening socket fd {Fd}")]
+        public static partial void Serving(ILogger logger, string application, int workerId, int fd);
 
-        private static readonly Action<ILogger, long, long, Exception?> s_startCompiled = LoggerMessage.Define<long, long>(
-            LogLevel.Debug, new EventId(31, "StartCompiled"), "the host's start took {Milliseconds} ms and JIT-compiled {Methods} method(s) in this worker");
+        [LoggerMessage(6031, LogLevel.Debug, "the host's start took {Milliseconds} ms and JIT-compiled {Methods} method(s) in this worker")]
+        public static partial void StartCompiled(ILogger logger, long milliseconds, long methods);
 
-        private static readonly Action<ILogger, long, Exception?> s_firstRequestCompiled = LoggerMessage.Define<long>(
-            LogLevel.Debug, new EventId(32, "FirstRequestCompiled"), "the host's start and first response JIT-compiled {Methods} method(s) in this worker");
+        [LoggerMessage(6032, LogLevel.Debug, "the host's start and first response JIT-compiled {Methods} method(s) in this worker")]
+        public static partial void FirstRequestCompiled(ILogger logger, long methods);
 
-        private static readonly Action<ILogger, long, long, Exception?> s_servingRehearsed = LoggerMessage.Define<long, long>(
-            LogLevel.Debug, new EventId(33, "ServingRehearsed"), "a throwaway server started, served and stopped in {Milliseconds} ms, JIT-compiling {Methods} method(s), before this worker's adoption");
-
-        public static void ServingRehearsed(ILogger logger, long milliseconds, long methods) => s_servingRehearsed(logger, milliseconds, methods, null);
-
-        public static void StartCompiled(ILogger logger, long milliseconds, long methods) => s_startCompiled(logger, milliseconds, methods, null);
-
-        public static void FirstRequestCompiled(ILogger logger, long methods) => s_firstRequestCompiled(logger, methods, null);
-
-        public static void Serving(ILogger logger, string application, int workerId, int fd) => s_serving(logger, application, workerId, fd, null);
+        [LoggerMessage(6033, LogLevel.Debug, "a throwaway server started, served and stopped in {Milliseconds} ms, JIT-compiling {Methods} method(s), before this worker's adoption")]
+        public static partial void ServingRehearsed(ILogger logger, long milliseconds, long methods);
     }
 }

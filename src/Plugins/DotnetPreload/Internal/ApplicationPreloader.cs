@@ -13,7 +13,7 @@ namespace ForkServer.Plugins.DotnetPreload.Internal;
 /// preload hooks run, its code and the generic code of the workers' Kestrel are compiled, its heap compacted, and the process is checked to be still
 /// single-threaded.
 /// </summary>
-internal static class ApplicationPreloader
+internal static partial class ApplicationPreloader
 {
     public static DotnetApplication Preload(ApplicationFiles files, ApplicationAssemblies assemblies, IReadOnlyList<string> args, bool warmUp, bool precompileKestrel, ILoggerFactory logging)
     {
@@ -49,7 +49,7 @@ internal static class ApplicationPreloader
             var (workerPath, unresolved) = precompileKestrel ? WorkerPathPrecompiler.CompileRecorded() : (0, []);
             foreach (string method in unresolved)
             {
-                logger.LogDebug("{Application}: recorded method not found, left to the workers: {Method}", files.Name, method);
+                Log.RecordedMethodNotFound(logger, files.Name, method);
             }
 
             ThreadAudit.ThrowIfThreadsStarted(files.Name, $"compiling the workers' Kestrel path (turn it off with {DotnetOptionNames.PrecompileKestrel} = false)");
@@ -60,9 +60,7 @@ internal static class ApplicationPreloader
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             ThreadAudit.ThrowIfThreadsStarted(files.Name, "preloading");
 
-            logger.LogInformation(
-                "{Application} preloaded in {Milliseconds} ms: host built, {Hooks} preload hook(s) run, {Methods} method(s) of its own and {WorkerPath} of the workers' Kestrel path compiled ({Unresolved} recorded not found), {Heap} MB on the heap",
-                files.Name, clock.ElapsedMilliseconds, hooks, compiled, workerPath, unresolved.Count, GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
+            Log.Preloaded(logger, files.Name, clock.ElapsedMilliseconds, hooks, compiled, workerPath, unresolved.Count, GC.GetTotalMemory(forceFullCollection: false) / (1024 * 1024));
             return new DotnetApplication(files, started, interception.RequestServed, logger);
         }
     }
@@ -89,7 +87,7 @@ internal static class ApplicationPreloader
 
         if (!server.WarmedUp)
         {
-            logger.LogWarning("{Application}: the warm-up request {Path} did not complete synchronously; workers will compile the request path themselves", files.Name, WarmUpRequest.Path);
+            Log.WarmUpNotSynchronous(logger, files.Name, WarmUpRequest.Path);
         }
     }
 
