@@ -17,6 +17,9 @@ internal static unsafe class ProcessCalls
 
     public static int GetParentPid() => getppid();
 
+    /// <summary>getuid(): the real uid this process runs as.</summary>
+    public static uint GetUid() => getuid();
+
     /// <summary>Sends <paramref name="signal"/>; false when the process no longer exists (ESRCH).</summary>
     public static bool Kill(int pid, int signal)
     {
