@@ -64,7 +64,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
     {
         if (SocketOptions.GetInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") == 0)
         {
-            throw new PosixException($"adopting fd {fd} as a listening socket (it is not listening)", EINVAL);
+            throw new PosixException($"adopting fd {fd} as a listening socket (it is not listening)", Errno.EINVAL);
         }
 
         SocketOptions.MakeNonBlockingCloseOnExec(fd);

@@ -44,7 +44,7 @@ internal sealed unsafe class EmperorLink : IDisposable
         // What uWSGI's Emperor sets in its child before exec, which posix_spawn cannot: if the Emperor dies, the
         // vassal gets SIGTERM (a graceful stop) even before it notices the closed control socket. It survives
         // the reload re-exec. The Emperor is this process's parent here: it spawned it.
-        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        ProcessCalls.SetParentDeathSignal(Signals.SIGTERM);
         return new EmperorLink(fd);
     }
 

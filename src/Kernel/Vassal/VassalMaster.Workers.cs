@@ -134,7 +134,7 @@ internal sealed partial class VassalMaster
     {
         worker.IsRetiring = true;
         worker.KillAt = Environment.TickCount64 + (long)_settings.WorkerMercy.TotalMilliseconds;
-        worker.Process.Signal(SIGTERM);
+        worker.Process.Signal(Signals.SIGTERM);
     }
 
     private void EnforceDeadlines()
@@ -145,13 +145,13 @@ internal sealed partial class VassalMaster
             if (worker.KillAt is { } killAt && now >= killAt)
             {
                 Log.WorkerNotStopped(_log, worker.Slot, worker.Pid, _settings.WorkerMercy.TotalSeconds);
-                worker.Process.Signal(SIGKILL);
+                worker.Process.Signal(Signals.SIGKILL);
                 worker.KillAt = null;
             }
             else if (!worker.IsReady && !worker.IsRetiring && now - worker.SpawnedAt > _settings.WorkerReadyDeadline.TotalMilliseconds)
             {
                 Log.WorkerNotReady(_log, worker.Slot, worker.Pid, _settings.WorkerReadyDeadline.TotalSeconds);
-                worker.Process.Signal(SIGKILL);
+                worker.Process.Signal(Signals.SIGKILL);
                 worker.IsReady = true;
             }
         }
