@@ -56,7 +56,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN)
                 {
-                    close(fd);
+                    Descriptors.Close(fd);
                     return null;
                 }
 
@@ -68,7 +68,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
         }
         catch
         {
-            close(fd);
+            Descriptors.Close(fd);
             throw;
         }
     }
@@ -113,7 +113,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

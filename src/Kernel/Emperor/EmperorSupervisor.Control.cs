@@ -84,11 +84,7 @@ internal sealed partial class EmperorSupervisor
 
     private void CloseReceivedFds()
     {
-        foreach (int fd in _receivedFds)
-        {
-            close(fd);
-        }
-
+        Descriptors.CloseAll(_receivedFds);
         _receivedFds.Clear();
     }
 

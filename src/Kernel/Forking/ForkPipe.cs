@@ -100,7 +100,7 @@ internal sealed unsafe class ForkPipe : IDisposable
     {
         if (WriteFd >= 0)
         {
-            close(WriteFd);
+            Descriptors.Close(WriteFd);
             WriteFd = -1;
         }
     }
@@ -109,7 +109,7 @@ internal sealed unsafe class ForkPipe : IDisposable
     {
         if (ReadFd >= 0)
         {
-            close(ReadFd);
+            Descriptors.Close(ReadFd);
             ReadFd = -1;
         }
 

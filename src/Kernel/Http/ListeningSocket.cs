@@ -53,7 +53,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
         }
         catch
         {
-            close(fd);
+            Descriptors.Close(fd);
             throw;
         }
     }
@@ -79,7 +79,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

@@ -57,6 +57,6 @@ internal static class KernelLogging
         PosixException.ThrowIfFailed(fd, $"open log file {path}");
         PosixException.ThrowIfFailed(dup2(fd, 1), "dup2 log file onto stdout");
         PosixException.ThrowIfFailed(dup2(fd, 2), "dup2 log file onto stderr");
-        close(fd);
+        Descriptors.Close(fd);
     }
 }

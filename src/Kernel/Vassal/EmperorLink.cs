@@ -135,7 +135,7 @@ internal sealed unsafe class EmperorLink : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

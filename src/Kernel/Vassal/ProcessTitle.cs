@@ -36,6 +36,6 @@ internal static unsafe class ProcessTitle
             _ = write(fd, start, text.Length);
         }
 
-        close(fd);
+        Descriptors.Close(fd);
     }
 }

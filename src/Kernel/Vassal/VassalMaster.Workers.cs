@@ -21,7 +21,7 @@ internal sealed partial class VassalMaster
         {
             pid = ProcessForker.Fork(() =>
             {
-                close(readyRead);
+                Descriptors.Close(readyRead);
                 ReleaseInChild();
                 return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging, _emperor).Run();
             });
@@ -30,14 +30,14 @@ internal sealed partial class VassalMaster
         {
             // A transient failure (EAGAIN from fork, a stalled hand-off) must not take the master and its other
             // workers down: try this slot again later. ForkRefusedException is not transient and propagates.
-            close(readyRead);
+            Descriptors.Close(readyRead);
             Log.WorkerForkFailed(_log, slot, e.Message, QuickDeathMs);
             _pendingRespawns.Add(new(slot, Environment.TickCount64 + QuickDeathMs));
             return;
         }
         finally
         {
-            close(readyWrite);
+            Descriptors.Close(readyWrite);
         }
 
         Track(new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64));

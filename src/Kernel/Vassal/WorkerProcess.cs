@@ -148,7 +148,7 @@ internal sealed class WorkerProcess(
     {
         byte ready = 1;
         write(readyPipe, &ready, 1);
-        close(readyPipe);
+        Descriptors.Close(readyPipe);
     }
 
     private void OnSignals(SignalFd signals, HttpServerLoop http)

@@ -88,7 +88,7 @@ public sealed unsafe class WireFuzzTests
             {
                 var (request, fds) = AdoptionRequestReader.Read(pair[1], TimeSpan.FromSeconds(5));
                 Assert.Equal(request.FdCount, fds.Count);
-                FdPassing.CloseAll(fds);
+                Descriptors.CloseAll(fds);
             }
             catch (Exception e) when (e is WireFormatException or EndOfStreamException)
             {

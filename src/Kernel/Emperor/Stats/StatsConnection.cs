@@ -99,7 +99,7 @@ internal sealed unsafe class StatsConnection
             _watched = 0;
         }
 
-        close(Fd);
+        Descriptors.Close(Fd);
         _server.Forget(this);
     }
 

@@ -1,3 +1,4 @@
+using ForkServer.Kernel.Posix;
 using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Http.Internal;
@@ -81,9 +82,7 @@ internal sealed partial class HttpConnection
 
         State = ConnectionState.Closed;
         _server.Loop.Remove(Fd);
-
-        // close() of a socket reports only errors that leave the fd closed anyway: nothing to act on.
-        close(Fd);
+        Descriptors.Close(Fd);
         _server.Forget(this);
     }
 
