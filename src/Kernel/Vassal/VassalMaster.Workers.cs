@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -65,12 +64,7 @@ internal sealed partial class VassalMaster
     }
 
     /// <summary>The pipe a worker writes one byte to once it accepts connections: (read end, write end).</summary>
-    public static unsafe (int Read, int Write) CreateReadyPipe()
-    {
-        int* fds = stackalloc int[2];
-        PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
-        return (fds[0], fds[1]);
-    }
+    public static (int Read, int Write) CreateReadyPipe() => Pipes.Create("a worker's ready report");
 
     private void Track(WorkerRecord worker)
     {

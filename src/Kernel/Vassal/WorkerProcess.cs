@@ -4,7 +4,6 @@ using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -144,10 +143,9 @@ internal sealed class WorkerProcess(
         return 0;
     }
 
-    private unsafe void ReportReady()
+    private void ReportReady()
     {
-        byte ready = 1;
-        write(readyPipe, &ready, 1);
+        _ = DescriptorIo.TryWriteAll(readyPipe, [1], out _);
         Descriptors.Close(readyPipe);
     }
 
