@@ -3,7 +3,10 @@ using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Posix;
 
-/// <summary>read(2) and write(2) on any descriptor (a pipe, a file, a terminal), retried on EINTR.</summary>
+/// <summary>
+/// read(2) and write(2) on any descriptor (a pipe, a file, a terminal), retried on EINTR. The sockets of an event
+/// loop, which must never block, go through <see cref="SocketIo"/>.
+/// </summary>
 internal static unsafe class DescriptorIo
 {
     /// <summary>One read(2); on a blocking descriptor it waits until something arrives.</summary>
