@@ -78,6 +78,6 @@ internal static partial class Program
     private static void WriteLine(string text)
     {
         // Not Console: see StandardErrorSink for why the kernel never touches it.
-        new DescriptorWriteStream(1).Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        new DescriptorWriteStream(StandardStreams.OutputFd).Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
     }
 }

@@ -56,7 +56,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN)
                 {
-                    close(fd);
+                    Descriptors.Close(fd);
                     return null;
                 }
 
@@ -68,7 +68,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
         }
         catch
         {
-            close(fd);
+            Descriptors.Close(fd);
             throw;
         }
     }
@@ -85,26 +85,17 @@ internal sealed unsafe class AdoptionSession : IDisposable
                 Array.Resize(ref _reply, Math.Min(_reply.Length * 16, MaxReplyLength));
             }
 
-            fixed (byte* buffer = _reply.AsSpan(_received))
+            switch (SocketIo.Receive(Fd, _reply.AsSpan(_received), out int n, out int errno))
             {
-                long n = recv(Fd, buffer, _reply.Length - _received, MSG_DONTWAIT);
-                if (n < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EINTR)
-                    {
-                        continue;
-                    }
-
-                    return errno == EAGAIN ? Complete() : throw new PosixException("reading the fork server's reply", errno);
-                }
-
-                if (n == 0)
-                {
+                case IoOutcome.Transferred:
+                    _received += n;
+                    break;
+                case IoOutcome.WouldBlock:
+                    return Complete();
+                case IoOutcome.EndOfStream:
                     return Complete() ?? throw new EndOfStreamException($"the fork server closed the connection after {_received} byte(s) of its reply");
-                }
-
-                _received += (int)n;
+                default:
+                    throw new PosixException("reading the fork server's reply", errno);
             }
         }
     }
@@ -113,7 +104,7 @@ internal sealed unsafe class AdoptionSession : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

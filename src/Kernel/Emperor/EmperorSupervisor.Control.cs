@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -84,11 +83,7 @@ internal sealed partial class EmperorSupervisor
 
     private void CloseReceivedFds()
     {
-        foreach (int fd in _receivedFds)
-        {
-            close(fd);
-        }
-
+        Descriptors.CloseAll(_receivedFds);
         _receivedFds.Clear();
     }
 
@@ -153,15 +148,14 @@ internal sealed partial class EmperorSupervisor
     }
 
     /// <summary>Sends one command; a failed write curses the vassal, as in uWSGI.</summary>
-    private unsafe void Send(VassalInstance vassal, VassalProcess process, EmperorCommand command)
+    private void Send(VassalInstance vassal, VassalProcess process, EmperorCommand command)
     {
         if (!process.HasControl)
         {
             return;
         }
 
-        byte value = (byte)command;
-        if (send(process.ControlFd, &value, 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+        if (!SocketIo.TrySendByte(process.ControlFd, (byte)command))
         {
             Curse(vassal, process, $"the {command} command could not be written");
         }

@@ -1,4 +1,4 @@
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -27,7 +27,7 @@ internal sealed partial class EmperorSupervisor
                 if (reason is not null)
                 {
                     Log.Killing(_log, vassal.Name, process.Pid, reason);
-                    process.Handle.Signal(SIGKILL);
+                    process.Handle.Signal(Signals.SIGKILL);
                     process.Killed = true;
                 }
             }

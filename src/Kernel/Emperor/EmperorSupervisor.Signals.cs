@@ -1,4 +1,4 @@
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -8,15 +8,15 @@ internal sealed partial class EmperorSupervisor
     {
         while (_signals.TryRead(out int signal, out int sender))
         {
-            if (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT)
+            if (signal == Signals.SIGTERM || signal == Signals.SIGINT || signal == Signals.SIGQUIT)
             {
                 StopAll($"signal {signal} from pid {sender}");
             }
-            else if (signal == SIGHUP)
+            else if (signal == Signals.SIGHUP)
             {
                 ReloadAll();
             }
-            else if (signal == SIGUSR1)
+            else if (signal == Signals.SIGUSR1)
             {
                 foreach (var vassal in _vassals.Values.OrderBy(v => v.Name, StringComparer.Ordinal))
                 {
@@ -24,7 +24,7 @@ internal sealed partial class EmperorSupervisor
                     Log.VassalState(_log, vassal.Name, p?.Pid ?? -1, p?.Ready ?? false, p?.Accepting ?? false, p?.Loyal ?? false, vassal.Reloads);
                 }
             }
-            else if (signal == SIGCHLD)
+            else if (signal == Signals.SIGCHLD)
             {
                 // A vassal's exit is reported by its pidfd; this is for the orphans a subreaper inherits.
                 ReapReparented();

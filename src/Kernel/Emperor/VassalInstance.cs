@@ -74,7 +74,7 @@ internal sealed class VassalInstance(string name, string configPath, string moni
     {
         if (HeldListener >= 0)
         {
-            close(HeldListener);
+            Descriptors.Close(HeldListener);
             HeldListener = -1;
         }
     }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Forking;
 
@@ -23,22 +20,13 @@ internal sealed unsafe class ForkPipe : IDisposable
 
     public static ForkPipe Create(string purpose)
     {
-        int* fds = stackalloc int[2];
-        PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), $"pipe2 for {purpose}");
-        return new ForkPipe(fds[0], fds[1]);
+        var (readFd, writeFd) = Pipes.Create(purpose);
+        return new ForkPipe(readFd, writeFd);
     }
 
     public void WriteInt32(int value)
     {
-        long written;
-        while ((written = write(WriteFd, &value, sizeof(int))) < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
-            {
-                throw new PosixException($"write to fork pipe {WriteFd}", errno);
-            }
-        }
+        int written = DescriptorIo.Write(WriteFd, new ReadOnlySpan<byte>(&value, sizeof(int)), "write to fork pipe");
 
         // Writes of up to PIPE_BUF bytes to a pipe are atomic: anything else is a broken invariant.
         if (written != sizeof(int))
@@ -51,16 +39,7 @@ internal sealed unsafe class ForkPipe : IDisposable
     public int ReadInt32()
     {
         int value;
-        long length;
-        while ((length = read(ReadFd, &value, sizeof(int))) < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
-            {
-                throw new PosixException($"read from fork pipe {ReadFd}", errno);
-            }
-        }
-
+        int length = DescriptorIo.Read(ReadFd, new Span<byte>(&value, sizeof(int)), "read from fork pipe");
         return length == sizeof(int)
             ? value
             : throw new InvalidOperationException($"Fork pipe {ReadFd} closed or short ({length} bytes) before its message");
@@ -68,39 +47,14 @@ internal sealed unsafe class ForkPipe : IDisposable
 
     /// <summary>Waits up to <paramref name="timeout"/> for data (or the writers' end); false on timeout.</summary>
     public bool WaitReadable(TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        var descriptor = new SystemCalls.PollDescriptor { Fd = ReadFd, Events = POLLIN };
-        while (true)
-        {
-            int remainingMs = (int)Math.Max(0, (timeout - clock.Elapsed).TotalMilliseconds);
-            int ready = SystemCalls.Poll(&descriptor, 1, remainingMs);
-            if (ready > 0)
-            {
-                return true;
-            }
-
-            if (ready < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    throw new PosixException($"poll on fork pipe {ReadFd}", errno);
-                }
-            }
-            else if (remainingMs == 0)
-            {
-                return false;
-            }
-        }
-    }
+        => Readiness.WaitReadable(ReadFd, Environment.TickCount64 + (long)timeout.TotalMilliseconds, "poll on fork pipe");
 
     /// <summary>Closes this process's write end, so the reader sees end-of-file once every other writer is gone.</summary>
     public void CloseWriteEnd()
     {
         if (WriteFd >= 0)
         {
-            close(WriteFd);
+            Descriptors.Close(WriteFd);
             WriteFd = -1;
         }
     }
@@ -109,7 +63,7 @@ internal sealed unsafe class ForkPipe : IDisposable
     {
         if (ReadFd >= 0)
         {
-            close(ReadFd);
+            Descriptors.Close(ReadFd);
             ReadFd = -1;
         }
 

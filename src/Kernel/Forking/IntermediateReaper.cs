@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Forking;
 
@@ -49,7 +48,7 @@ internal sealed partial class IntermediateReaper(EventLoop loop, ILogger logger)
             if (!intermediate.Killed && now >= intermediate.KillAt)
             {
                 Log.Stuck(logger, intermediate.Handle.Pid, intermediate.What, ProcessForker.HandOffTimeout.TotalSeconds);
-                intermediate.Handle.Signal(SIGKILL);
+                intermediate.Handle.Signal(Signals.SIGKILL);
                 intermediate.Killed = true;
             }
         }
@@ -63,7 +62,7 @@ internal sealed partial class IntermediateReaper(EventLoop loop, ILogger logger)
             long remainingMs = Math.Max(0, intermediate.KillAt - Environment.TickCount64);
             if (intermediate.Handle.WaitForExit(TimeSpan.FromMilliseconds(remainingMs)) is null)
             {
-                intermediate.Handle.Signal(SIGKILL);
+                intermediate.Handle.Signal(Signals.SIGKILL);
                 intermediate.Handle.WaitForExit(ProcessForker.HandOffTimeout);
             }
 

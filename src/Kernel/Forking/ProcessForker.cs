@@ -2,7 +2,6 @@ using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using ForkServer.Kernel.Posix;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Forking;
 
@@ -133,13 +132,10 @@ internal static unsafe class ProcessForker
     }
 
     /// <summary>Last words of a dying child, straight to fd 2: Console may not be usable in a forked child.</summary>
-    internal static unsafe void ReportChildCrash(Exception exception)
+    internal static void ReportChildCrash(Exception exception)
     {
         byte[] text = Encoding.UTF8.GetBytes($"forkserver: forked child {ProcessCalls.GetPid()} failed: {exception}\n");
-        fixed (byte* bytes = text)
-        {
-            write(STDERR_FILENO, bytes, text.Length);
-        }
+        _ = DescriptorIo.TryWriteAll(StandardStreams.ErrorFd, text, out _);
     }
 
     private static int ForkOnFinalizerThread(Func<int> childMain, bool detach, ForkPipe? grandchildReport)

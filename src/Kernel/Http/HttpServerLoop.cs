@@ -184,7 +184,7 @@ internal sealed partial class HttpServerLoop
         {
             Log.AdoptFailed(Logger, e, fd);
             _connections.Remove(fd);
-            close(fd);
+            Descriptors.Close(fd);
         }
     }
 }

@@ -53,7 +53,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
         }
         catch
         {
-            close(fd);
+            Descriptors.Close(fd);
             throw;
         }
     }
@@ -64,7 +64,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
     {
         if (SocketOptions.GetInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") == 0)
         {
-            throw new PosixException($"adopting fd {fd} as a listening socket (it is not listening)", EINVAL);
+            throw new PosixException($"adopting fd {fd} as a listening socket (it is not listening)", Errno.EINVAL);
         }
 
         SocketOptions.MakeNonBlockingCloseOnExec(fd);
@@ -79,7 +79,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

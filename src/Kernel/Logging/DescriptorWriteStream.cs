@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Logging;
 
@@ -9,7 +8,7 @@ namespace ForkServer.Kernel.Logging;
 /// position, starting from 0, so a master and its workers sharing a redirected stderr overwrite each other's
 /// lines. write(2) appends at the shared file offset, and one call per line keeps lines whole.
 /// </summary>
-internal sealed unsafe class DescriptorWriteStream(int fd) : Stream
+internal sealed class DescriptorWriteStream(int fd) : Stream
 {
     public override bool CanRead => false;
 
@@ -29,25 +28,9 @@ internal sealed unsafe class DescriptorWriteStream(int fd) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        fixed (byte* start = buffer)
+        if (!DescriptorIo.TryWriteAll(fd, buffer, out int errno))
         {
-            int done = 0;
-            while (done < buffer.Length)
-            {
-                long n = write(fd, start + done, buffer.Length - done);
-                if (n < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new IOException($"write to fd {fd} failed (errno {errno})");
-                }
-
-                done += (int)n;
-            }
+            throw new IOException($"write to fd {fd} failed (errno {errno})");
         }
     }
 

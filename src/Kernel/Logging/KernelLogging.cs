@@ -1,10 +1,8 @@
-using System.Text;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Display;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Logging;
 
@@ -45,18 +43,5 @@ internal static class KernelLogging
     /// <c>logto = file</c>: as in uWSGI, standard output and standard error are redirected to the file (opened for
     /// appending), so what the application prints lands beside the server's own events, from every process.
     /// </summary>
-    public static unsafe void RedirectTo(string path)
-    {
-        byte[] name = Encoding.UTF8.GetBytes(path + "\0");
-        int fd;
-        fixed (byte* p = name)
-        {
-            fd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1a4 /* 0644 */);
-        }
-
-        PosixException.ThrowIfFailed(fd, $"open log file {path}");
-        PosixException.ThrowIfFailed(dup2(fd, 1), "dup2 log file onto stdout");
-        PosixException.ThrowIfFailed(dup2(fd, 2), "dup2 log file onto stderr");
-        close(fd);
-    }
+    public static void RedirectTo(string path) => StandardStreams.RedirectTo(path);
 }

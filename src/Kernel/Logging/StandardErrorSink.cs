@@ -1,3 +1,4 @@
+using ForkServer.Kernel.Posix;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
@@ -19,7 +20,7 @@ internal sealed class StandardErrorSink : ILogEventSink, IDisposable
     {
         _formatter = formatter;
         // A buffer larger than any line: the whole event leaves in one write(2) at Flush.
-        _writer = new StreamWriter(new DescriptorWriteStream(2), bufferSize: 16 * 1024) { AutoFlush = false };
+        _writer = new StreamWriter(new DescriptorWriteStream(StandardStreams.ErrorFd), bufferSize: 16 * 1024) { AutoFlush = false };
     }
 
     public void Emit(LogEvent logEvent)

@@ -69,7 +69,7 @@ internal sealed unsafe class EventLoop : IDisposable
         return n;
     }
 
-    public void Dispose() => close(_epollFd);
+    public void Dispose() => Descriptors.Close(_epollFd);
 
     private void Control(int op, int fd, int events)
     {

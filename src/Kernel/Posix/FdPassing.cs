@@ -118,8 +118,7 @@ internal static unsafe partial class FdPassing
         {
             for (int i = alreadyOwned; i < fds.Count; i++)
             {
-                // Best effort on a failure path: Linux releases the fd even when close reports an error.
-                close(fds[i]);
+                Descriptors.Close(fds[i]);
             }
 
             fds.RemoveRange(alreadyOwned, fds.Count - alreadyOwned);
@@ -127,14 +126,9 @@ internal static unsafe partial class FdPassing
         }
     }
 
-    /// <summary>Closes fds a receive handed over (best effort: Linux releases an fd even when close reports an error).</summary>
-    public static void CloseAll(IEnumerable<int> fds)
-    {
-        foreach (int fd in fds)
-        {
-            close(fd);
-        }
-    }
+    /// <summary>Closes fds a receive handed over: <see cref="Descriptors.CloseAll"/>, which new code calls instead.</summary>
+    /// <remarks>Kept only for the adoption code that still calls it (it moves to Descriptors.CloseAll in its rewrite).</remarks>
+    public static void CloseAll(IEnumerable<int> fds) => Descriptors.CloseAll(fds);
 
     /// <summary>
     /// Blocks, without a bound, until data or the peer's end arrives, consuming nothing: for a process that idles

@@ -115,7 +115,7 @@ internal sealed unsafe class ProcessHandle : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

@@ -50,7 +50,7 @@ internal sealed unsafe class SignalFd : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

@@ -70,7 +70,7 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
         }
         catch
         {
-            close(fd);
+            Descriptors.Close(fd);
 
             // Only a file this call created: after a failed bind the path may belong to someone else's socket.
             if (isFile && bound)
@@ -91,8 +91,7 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
             return;
         }
 
-        // Linux releases the fd even when close reports an error, so there is nothing to retry.
-        close(Fd);
+        Descriptors.Close(Fd);
         Fd = -1;
         if (!UnixSocketAddress.IsAbstract(Path) && ProcessCalls.GetPid() == _owner)
         {

@@ -56,7 +56,7 @@ internal static unsafe class UnixSocketAddress
             int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (errno != EINTR)
             {
-                close(fd);
+                Descriptors.Close(fd);
                 throw new PosixException($"connect to unix socket '{path}'", errno);
             }
         }

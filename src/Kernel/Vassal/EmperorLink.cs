@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
 using static Tmds.Linux.LibC;
@@ -44,7 +43,7 @@ internal sealed unsafe class EmperorLink : IDisposable
         // What uWSGI's Emperor sets in its child before exec, which posix_spawn cannot: if the Emperor dies, the
         // vassal gets SIGTERM (a graceful stop) even before it notices the closed control socket. It survives
         // the reload re-exec. The Emperor is this process's parent here: it spawned it.
-        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        ProcessCalls.SetParentDeathSignal(Signals.SIGTERM);
         return new EmperorLink(fd);
     }
 
@@ -56,25 +55,7 @@ internal sealed unsafe class EmperorLink : IDisposable
     public static EmperorLink Adopt(int fd) => new(fd);
 
     /// <summary>Sends one report; a failure (the Emperor is gone) is returned, not thrown.</summary>
-    public bool Report(VassalReport report)
-    {
-        byte value = (byte)report;
-        while (true)
-        {
-            long written = send(Fd, &value, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (written == 1)
-            {
-                return true;
-            }
-
-            if (written < 0 && Marshal.GetLastPInvokeError() == EINTR)
-            {
-                continue;
-            }
-
-            return false;
-        }
-    }
+    public bool Report(VassalReport report) => SocketIo.TrySendByte(Fd, (byte)report);
 
     /// <summary>
     /// Passes <paramref name="listenerFd"/> to the Emperor (<see cref="VassalReport.ListenerHandOver"/>), which keeps
@@ -102,29 +83,18 @@ internal sealed unsafe class EmperorLink : IDisposable
     public IReadOnlyList<EmperorCommand> ReadCommands(out bool lost)
     {
         var commands = new List<EmperorCommand>();
-        byte* buffer = stackalloc byte[64];
-        while (true)
+        Span<byte> buffer = stackalloc byte[64];
+        IoOutcome outcome;
+        while ((outcome = SocketIo.Receive(Fd, buffer, out int n, out _)) == IoOutcome.Transferred)
         {
-            long n = recv(Fd, buffer, 64, MSG_DONTWAIT);
-            if (n > 0)
+            for (int i = 0; i < n; i++)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    commands.Add((EmperorCommand)buffer[i]);
-                }
-
-                continue;
+                commands.Add((EmperorCommand)buffer[i]);
             }
-
-            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == EINTR)
-            {
-                continue;
-            }
-
-            lost = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
-            return commands;
         }
+
+        lost = outcome != IoOutcome.WouldBlock;
+        return commands;
     }
 
     /// <summary>Clears close-on-exec so the link survives this process's reload re-exec.</summary>
@@ -135,7 +105,7 @@ internal sealed unsafe class EmperorLink : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

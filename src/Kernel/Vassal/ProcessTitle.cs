@@ -1,6 +1,5 @@
 using System.Text;
 using ForkServer.Kernel.Posix;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -8,7 +7,7 @@ namespace ForkServer.Kernel.Vassal;
 /// Names the process as <c>ps</c> and <c>top</c> show it. A forked process's leader thread is the runtime
 /// thread that called fork (".NET Finalizer"), so without this every worker would be listed under that name.
 /// </summary>
-internal static unsafe class ProcessTitle
+internal static class ProcessTitle
 {
     private const int MaxChars = 15;
 
@@ -19,23 +18,8 @@ internal static unsafe class ProcessTitle
         // process (fstatfs, flock, ftruncate, a pwrite the file refuses) cost every adopted vassal and every
         // worker about a millisecond on its way to serving.
         byte[] text = Encoding.UTF8.GetBytes(name.Length > MaxChars ? name[..MaxChars] : name);
-        int fd;
-        fixed (byte* path = "/proc/self/comm\0"u8)
-        {
-            fd = SystemCalls.Open(path, O_WRONLY | O_CLOEXEC);
-        }
 
-        if (fd < 0)
-        {
-            // Cosmetic only: a process without a title still works.
-            return;
-        }
-
-        fixed (byte* start = text)
-        {
-            _ = write(fd, start, text.Length);
-        }
-
-        close(fd);
+        // Cosmetic only: a process without a title still works.
+        _ = Files.TryWriteExisting("/proc/self/comm\0"u8, text);
     }
 }

@@ -1,5 +1,5 @@
+using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -9,7 +9,7 @@ internal sealed partial class VassalMaster
     {
         while (_signals.TryRead(out int signal, out int sender))
         {
-            if (signal == SIGTERM || signal == SIGINT)
+            if (signal == Signals.SIGTERM || signal == Signals.SIGINT)
             {
                 if (_stopping)
                 {
@@ -20,15 +20,15 @@ internal sealed partial class VassalMaster
                     StopGracefully($"signal {signal} from pid {sender}");
                 }
             }
-            else if (signal == SIGQUIT)
+            else if (signal == Signals.SIGQUIT)
             {
                 StopBrutally($"SIGQUIT from pid {sender}");
             }
-            else if (signal == SIGHUP)
+            else if (signal == Signals.SIGHUP)
             {
                 ReloadWorkers();
             }
-            else if (signal == SIGUSR1)
+            else if (signal == Signals.SIGUSR1)
             {
                 foreach (var worker in _workers.Values.OrderBy(w => w.Slot))
                 {
@@ -95,7 +95,7 @@ internal sealed partial class VassalMaster
         foreach (var worker in _workers.Values)
         {
             worker.IsRetiring = true;
-            worker.Process.Signal(SIGKILL);
+            worker.Process.Signal(Signals.SIGKILL);
         }
     }
 

@@ -1,7 +1,6 @@
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Warmup;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -22,7 +21,7 @@ internal sealed partial class VassalMaster
         {
             pid = ProcessForker.Fork(() =>
             {
-                close(readyRead);
+                Descriptors.Close(readyRead);
                 ReleaseInChild();
                 return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging, _emperor).Run();
             });
@@ -31,14 +30,14 @@ internal sealed partial class VassalMaster
         {
             // A transient failure (EAGAIN from fork, a stalled hand-off) must not take the master and its other
             // workers down: try this slot again later. ForkRefusedException is not transient and propagates.
-            close(readyRead);
+            Descriptors.Close(readyRead);
             Log.WorkerForkFailed(_log, slot, e.Message, QuickDeathMs);
             _pendingRespawns.Add(new(slot, Environment.TickCount64 + QuickDeathMs));
             return;
         }
         finally
         {
-            close(readyWrite);
+            Descriptors.Close(readyWrite);
         }
 
         Track(new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64));
@@ -66,12 +65,7 @@ internal sealed partial class VassalMaster
     }
 
     /// <summary>The pipe a worker writes one byte to once it accepts connections: (read end, write end).</summary>
-    public static unsafe (int Read, int Write) CreateReadyPipe()
-    {
-        int* fds = stackalloc int[2];
-        PosixException.ThrowIfFailed(pipe2(fds, O_CLOEXEC), "pipe2 for a worker's ready report");
-        return (fds[0], fds[1]);
-    }
+    public static (int Read, int Write) CreateReadyPipe() => Pipes.Create("a worker's ready report");
 
     private void Track(WorkerRecord worker)
     {
@@ -135,7 +129,7 @@ internal sealed partial class VassalMaster
     {
         worker.IsRetiring = true;
         worker.KillAt = Environment.TickCount64 + (long)_settings.WorkerMercy.TotalMilliseconds;
-        worker.Process.Signal(SIGTERM);
+        worker.Process.Signal(Signals.SIGTERM);
     }
 
     private void EnforceDeadlines()
@@ -146,13 +140,13 @@ internal sealed partial class VassalMaster
             if (worker.KillAt is { } killAt && now >= killAt)
             {
                 Log.WorkerNotStopped(_log, worker.Slot, worker.Pid, _settings.WorkerMercy.TotalSeconds);
-                worker.Process.Signal(SIGKILL);
+                worker.Process.Signal(Signals.SIGKILL);
                 worker.KillAt = null;
             }
             else if (!worker.IsReady && !worker.IsRetiring && now - worker.SpawnedAt > _settings.WorkerReadyDeadline.TotalMilliseconds)
             {
                 Log.WorkerNotReady(_log, worker.Slot, worker.Pid, _settings.WorkerReadyDeadline.TotalSeconds);
-                worker.Process.Signal(SIGKILL);
+                worker.Process.Signal(Signals.SIGKILL);
                 worker.IsReady = true;
             }
         }

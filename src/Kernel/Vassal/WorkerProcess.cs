@@ -5,7 +5,6 @@ using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Warmup;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -34,7 +33,7 @@ internal sealed class WorkerProcess(
     /// <summary>Runs the worker; the return value is its exit code.</summary>
     public int Run()
     {
-        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        ProcessCalls.SetParentDeathSignal(Signals.SIGTERM);
         if (ProcessCalls.GetParentPid() != masterPid)
         {
             // The master died between fork and the line above: the death signal will never come.
@@ -96,7 +95,7 @@ internal sealed class WorkerProcess(
 
         // The application's start runs on this thread, so no signal is read until it returns: should the master die
         // meanwhile, a SIGTERM would wait for ever behind a start that hangs. Until then the master's death kills.
-        ProcessCalls.SetParentDeathSignal(SIGKILL);
+        ProcessCalls.SetParentDeathSignal(Signals.SIGKILL);
         if (ProcessCalls.GetParentPid() != masterPid)
         {
             return 1;
@@ -110,7 +109,7 @@ internal sealed class WorkerProcess(
                 emperor!.Report(VassalReport.Loyal);
             }
         }));
-        ProcessCalls.SetParentDeathSignal(SIGTERM);
+        ProcessCalls.SetParentDeathSignal(Signals.SIGTERM);
         if (ProcessCalls.GetParentPid() != masterPid)
         {
             _stopping = true; // the master died while the server started: stop it gracefully at once
@@ -127,12 +126,12 @@ internal sealed class WorkerProcess(
         {
             while (signals.TryRead(out int signal, out _))
             {
-                if (signal == SIGQUIT)
+                if (signal == Signals.SIGQUIT)
                 {
                     ProcessCalls.ExitImmediately(0);
                 }
 
-                _stopping |= signal == SIGTERM || signal == SIGINT || signal == SIGHUP;
+                _stopping |= signal == Signals.SIGTERM || signal == Signals.SIGINT || signal == Signals.SIGHUP;
             }
         });
         while (!_stopping)
@@ -145,24 +144,23 @@ internal sealed class WorkerProcess(
         return 0;
     }
 
-    private unsafe void ReportReady()
+    private void ReportReady()
     {
-        byte ready = 1;
-        write(readyPipe, &ready, 1);
-        close(readyPipe);
+        _ = DescriptorIo.TryWriteAll(readyPipe, [1], out _);
+        Descriptors.Close(readyPipe);
     }
 
     private void OnSignals(SignalFd signals, HttpServerLoop http)
     {
         while (signals.TryRead(out int signal, out _))
         {
-            if (signal == SIGQUIT)
+            if (signal == Signals.SIGQUIT)
             {
                 http.CloseAll();
                 ProcessCalls.ExitImmediately(0);
             }
 
-            if ((signal == SIGTERM || signal == SIGINT || signal == SIGHUP) && !_stopping)
+            if ((signal == Signals.SIGTERM || signal == Signals.SIGINT || signal == Signals.SIGHUP) && !_stopping)
             {
                 _stopping = true;
                 http.StopAccepting();

@@ -33,7 +33,7 @@ internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int
     {
         if (ReadyPipe >= 0)
         {
-            Tmds.Linux.LibC.close(ReadyPipe);
+            Descriptors.Close(ReadyPipe);
             ReadyPipe = -1;
         }
     }

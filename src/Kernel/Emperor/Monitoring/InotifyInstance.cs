@@ -85,7 +85,7 @@ internal sealed unsafe class InotifyInstance : IDisposable
     {
         if (Fd >= 0)
         {
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Posix;
 using static ForkServer.Kernel.Emperor.Monitoring.InotifyCalls;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor.Monitoring;
 
@@ -138,7 +137,7 @@ internal sealed partial class VassalMonitor
             if (e.Errno != _lastWatchErrno)
             {
                 _lastWatchErrno = e.Errno;
-                if (e.Errno == ENOENT || e.Errno == ENOTDIR)
+                if (e.Errno == Errno.ENOENT || e.Errno == Errno.ENOTDIR)
                 {
                     Log.DirectoryMissing(_logger, _spec.Directory, _spec.Text);
                 }
@@ -173,7 +172,7 @@ internal sealed partial class VassalMonitor
             _parentWatch = _inotify.AddWatch(parent, ParentEvents);
             return true;
         }
-        catch (PosixException e) when (e.Errno == ENOENT || e.Errno == ENOTDIR || e.Errno == EACCES)
+        catch (PosixException e) when (e.Errno == Errno.ENOENT || e.Errno == Errno.ENOTDIR || e.Errno == Errno.EACCES)
         {
             // The parent is missing or closed too: rescans retry from the top.
             return false;

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor.Stats;
 

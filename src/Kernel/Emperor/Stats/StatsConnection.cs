@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor.Stats;
 
@@ -8,7 +6,7 @@ namespace ForkServer.Kernel.Emperor.Stats;
 /// One client of the stats socket, driven by readiness so a slow or silent peer never holds up the Emperor's
 /// loop: (HTTP mode only) read the request, write the whole document, then close gracefully.
 /// </summary>
-internal sealed unsafe class StatsConnection
+internal sealed class StatsConnection
 {
     /// <summary>The most a stats-http request may take, as in uWSGI.</summary>
     public const int MaxRequestBytes = 4096;
@@ -99,23 +97,20 @@ internal sealed unsafe class StatsConnection
             _watched = 0;
         }
 
-        close(Fd);
+        Descriptors.Close(Fd);
         _server.Forget(this);
     }
 
     private void ReadRequest()
     {
-        fixed (byte* buffer = _request)
+        switch (SocketIo.Receive(Fd, _request.AsSpan(_requestLength), out int n, out int errno))
         {
-            long n = read(Fd, buffer + _requestLength, MaxRequestBytes - _requestLength);
-            if (n < 0)
-            {
-                Fail("read request", Marshal.GetLastPInvokeError());
+            case IoOutcome.WouldBlock:
                 return;
-            }
-
-            if (n == 0)
-            {
+            case IoOutcome.Failed:
+                Fail("read request", errno);
+                return;
+            case IoOutcome.EndOfStream:
                 // A client that sent something and then shut down its side has said all it will say.
                 if (_requestLength > 0)
                 {
@@ -127,11 +122,9 @@ internal sealed unsafe class StatsConnection
                 }
 
                 return;
-            }
-
-            _requestLength += (int)n;
         }
 
+        _requestLength += n;
         var received = _request.AsSpan(0, _requestLength);
         if (received.IndexOf("\r\n\r\n"u8) >= 0 || received.IndexOf("\n\n"u8) >= 0)
         {
@@ -162,32 +155,20 @@ internal sealed unsafe class StatsConnection
 
     private void Send()
     {
-        fixed (byte* reply = _reply)
+        while (_sent < _reply.Length)
         {
-            while (_sent < _reply.Length)
+            switch (SocketIo.Send(Fd, _reply.AsSpan(_sent), out int n, out int errno))
             {
-                long n = send(Fd, reply + _sent, _reply.Length - _sent, MSG_NOSIGNAL);
-                if (n < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EAGAIN)
-                    {
-                        Watch(EventLoop.Writable);
-                        return;
-                    }
-
-                    if (errno != EINTR)
-                    {
-                        Fail("send document", errno);
-                        return;
-                    }
-
-                    continue;
-                }
-
-                _sent += (int)n;
-                Deadline = Environment.TickCount64 + IdleTimeoutMs;
+                case IoOutcome.WouldBlock:
+                    Watch(EventLoop.Writable);
+                    return;
+                case IoOutcome.Failed:
+                    Fail("send document", errno);
+                    return;
             }
+
+            _sent += n;
+            Deadline = Environment.TickCount64 + IdleTimeoutMs;
         }
 
         Finish();
@@ -197,9 +178,9 @@ internal sealed unsafe class StatsConnection
     {
         // Closing with unread request bytes in the buffer would make the kernel send RST, which can destroy the
         // reply before the client reads it. So: send FIN, read until the client closes too, then close.
-        if (shutdown(Fd, SHUT_WR) < 0)
+        if (!SocketIo.TryShutdownWrite(Fd, out int errno))
         {
-            Fail("shutdown", Marshal.GetLastPInvokeError());
+            Fail("shutdown", errno);
             return;
         }
 
@@ -211,38 +192,21 @@ internal sealed unsafe class StatsConnection
 
     private void Discard()
     {
-        byte* sink = stackalloc byte[512];
-        while (true)
+        Span<byte> sink = stackalloc byte[512];
+        IoOutcome outcome;
+        while ((outcome = SocketIo.Receive(Fd, sink, out _, out _)) == IoOutcome.Transferred)
         {
-            long n = read(Fd, sink, 512);
-            if (n > 0)
-            {
-                continue;
-            }
+        }
 
-            int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-            if (errno == EINTR)
-            {
-                continue;
-            }
-
-            if (errno != EAGAIN)
-            {
-                // EOF, or a reset: the client is done either way.
-                Close();
-            }
-
-            return;
+        if (outcome != IoOutcome.WouldBlock)
+        {
+            // EOF, or a reset: the client is done either way.
+            Close();
         }
     }
 
     private void Fail(string operation, int errno)
     {
-        if (errno == EAGAIN || errno == EINTR)
-        {
-            return;
-        }
-
         EmperorStatsServer.Log.ClientGone(_server.Logger, Fd, operation, errno);
         Close();
     }

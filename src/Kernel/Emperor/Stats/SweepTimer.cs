@@ -55,7 +55,7 @@ internal sealed unsafe partial class SweepTimer : IDisposable
         if (Fd >= 0)
         {
             _loop.Remove(Fd);
-            close(Fd);
+            Descriptors.Close(Fd);
             Fd = -1;
         }
     }

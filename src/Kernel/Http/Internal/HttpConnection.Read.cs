@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Http.Internal;
 
@@ -172,7 +170,7 @@ internal sealed partial class HttpConnection
 
     /// <summary>One <c>recv</c> into <paramref name="target"/>.</summary>
     /// <returns>The byte count; 0 when nothing is there yet or the connection ended (then it is closed).</returns>
-    private unsafe int Receive(Span<byte> target)
+    private int Receive(Span<byte> target)
     {
         // After a short read the socket was empty: let the (level-triggered) loop tell when more arrives.
         if (!_socketMayHaveMore)
@@ -180,33 +178,20 @@ internal sealed partial class HttpConnection
             return 0;
         }
 
-        fixed (byte* start = target)
+        switch (SocketIo.Receive(Fd, target, out int n, out _))
         {
-            while (true)
-            {
-                long n = recv(Fd, start, (size_t)target.Length, 0);
-                if (n > 0)
-                {
-                    LastActivity = Environment.TickCount64;
-                    _socketMayHaveMore = n == target.Length;
-                    return (int)n;
-                }
-
-                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                if (errno == EINTR)
-                {
-                    continue;
-                }
-
+            case IoOutcome.Transferred:
+                LastActivity = Environment.TickCount64;
+                _socketMayHaveMore = n == target.Length;
+                return n;
+            case IoOutcome.WouldBlock:
                 _socketMayHaveMore = false;
-                if (errno != EAGAIN)
-                {
-                    // End of stream or a reset: a half-received request dies with the connection.
-                    Close();
-                }
-
                 return 0;
-            }
+            default:
+                // End of stream or a reset: a half-received request dies with the connection.
+                _socketMayHaveMore = false;
+                Close();
+                return 0;
         }
     }
 }

@@ -1,4 +1,4 @@
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Http.Internal;
 
@@ -81,9 +81,7 @@ internal sealed partial class HttpConnection
 
         State = ConnectionState.Closed;
         _server.Loop.Remove(Fd);
-
-        // close() of a socket reports only errors that leave the fd closed anyway: nothing to act on.
-        close(Fd);
+        Descriptors.Close(Fd);
         _server.Forget(this);
     }
 
@@ -105,25 +103,25 @@ internal sealed partial class HttpConnection
         _inputStart = _inputEnd = 0;
         State = ConnectionState.Draining;
         LastActivity = Environment.TickCount64;
-        if (shutdown(Fd, SHUT_WR) < 0)
+        if (!SocketIo.TryShutdownWrite(Fd, out _))
         {
             Close();
         }
     }
 
-    private unsafe void Drain()
+    private void Drain()
     {
-        byte* scratch = stackalloc byte[4096];
+        Span<byte> scratch = stackalloc byte[4096];
         while (true)
         {
-            long n = recv(Fd, scratch, 4096, 0);
-            if (n < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == EAGAIN)
+            var outcome = SocketIo.Receive(Fd, scratch, out int n, out _);
+            if (outcome == IoOutcome.WouldBlock)
             {
                 return;
             }
 
-            _drained += (int)Math.Max(n, 0);
-            if (n <= 0 || _drained > MaxDrainBytes)
+            _drained += n;
+            if (outcome != IoOutcome.Transferred || _drained > MaxDrainBytes)
             {
                 Close();
                 return;

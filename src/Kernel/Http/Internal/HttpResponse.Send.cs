@@ -1,9 +1,6 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using ForkServer.Kernel.Posix;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Http.Internal;
 
@@ -68,63 +65,37 @@ internal sealed partial class HttpResponse
     /// Sends all of <paramref name="bytes"/>, waiting for a slow client up to the write timeout. The handler is
     /// synchronous, so blocking here costs nothing the worker could have done meanwhile.
     /// </summary>
-    private unsafe void SendAll(ReadOnlySpan<byte> bytes)
+    private void SendAll(ReadOnlySpan<byte> bytes)
     {
         long deadline = Environment.TickCount64 + (limits.WriteTimeoutSeconds * 1000L);
-        fixed (byte* start = bytes)
+        int sent = 0;
+        while (sent < bytes.Length && !ClientDisconnected)
         {
-            int sent = 0;
-            while (sent < bytes.Length && !ClientDisconnected)
+            switch (SocketIo.Send(fd, bytes[sent..], out int n, out int errno))
             {
-                long n = send(fd, start + sent, (size_t)(bytes.Length - sent), MSG_NOSIGNAL);
-                if (n >= 0)
-                {
-                    sent += (int)n;
+                case IoOutcome.Transferred:
+                    sent += n;
                     HasSentBytes = true;
-                    continue;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EAGAIN)
-                {
+                    break;
+                case IoOutcome.WouldBlock:
                     WaitWritable(deadline);
-                }
-                else if (errno != EINTR)
-                {
+                    break;
+                default:
                     // EPIPE, ECONNRESET and the like: the client went away; the handler's later writes are dropped.
                     HttpServerLoop.Log.ClientGone(logger, fd, errno);
                     ClientDisconnected = true;
-                }
+                    break;
             }
         }
     }
 
-    private unsafe void WaitWritable(long deadline)
+    private void WaitWritable(long deadline)
     {
-        while (true)
+        // Writable, or in error: the next send tells which.
+        if (!Readiness.WaitWritable(fd, deadline, "poll(POLLOUT) on fd"))
         {
-            long remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0)
-            {
-                HttpServerLoop.Log.WriteTimedOut(logger, fd, limits.WriteTimeoutSeconds);
-                ClientDisconnected = true;
-                return;
-            }
-
-            pollfd pfd = default;
-            pfd.fd = fd;
-            pfd.events = (short)POLLOUT;
-            int ready = poll(&pfd, 1, (int)remaining);
-            if (ready > 0)
-            {
-                // Writable, or in error: the next send tells which.
-                return;
-            }
-
-            if (ready < 0 && Marshal.GetLastPInvokeError() is int errno && errno != EINTR)
-            {
-                throw new PosixException($"poll(POLLOUT) on fd {fd}", errno);
-            }
+            HttpServerLoop.Log.WriteTimedOut(logger, fd, limits.WriteTimeoutSeconds);
+            ClientDisconnected = true;
         }
     }
 }
