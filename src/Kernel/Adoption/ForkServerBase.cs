@@ -7,7 +7,6 @@ using ForkServer.Kernel.Warmup;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Adoption;
 
@@ -106,7 +105,7 @@ internal sealed partial class ForkServerBase(
     {
         while (signals.TryRead(out int signal, out _))
         {
-            if (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT)
+            if (signal == Signals.SIGTERM || signal == Signals.SIGINT || signal == Signals.SIGQUIT)
             {
                 _stopping = true;
             }

@@ -63,7 +63,7 @@ internal sealed partial class SpareSupply(EventLoop loop, IntermediateReaper int
                 spare.HandOver(connection, request, deadline);
                 break;
             }
-            catch (PosixException e) when (attempt == 1 && (e.Errno == Tmds.Linux.LibC.EPIPE || e.Errno == Tmds.Linux.LibC.ECONNRESET))
+            catch (PosixException e) when (attempt == 1 && (e.Errno == Errno.EPIPE || e.Errno == Errno.ECONNRESET))
             {
                 Log.GoneAtRequest(log);
             }

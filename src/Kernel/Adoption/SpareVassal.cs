@@ -120,7 +120,7 @@ internal sealed class SpareVassal : IDisposable
         }
 
         int pid = _pidReport.ReadInt32();
-        return pid > 0 && ProcessCalls.Kill(pid, Tmds.Linux.LibC.SIGKILL) ? pid : null;
+        return pid > 0 && ProcessCalls.Kill(pid, Signals.SIGKILL) ? pid : null;
     }
 
     /// <summary>Closes the base's end: a spare still waiting reads end-of-file and exits.</summary>

@@ -10,4 +10,6 @@ internal static class Errno
     public const int EACCES = 13;
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
+    public const int EPIPE = 32;
+    public const int ECONNRESET = 104;
 }
