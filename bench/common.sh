@@ -197,3 +197,26 @@ start_cold_kestrel() { # port: `dotnet dotnet-hello.dll` as the SDK runs it (one
   server_pid=$launched_pid
   wait_http "$1" "$server_pid"
 }
+
+## Interleaved A/B (bench/adopted-load.sh): two servers running at once, measured in alternation, so that the
+## machine's load and the time since start fall on both alike.
+forget() { # pid: drops a pid that has already been waited for from the stop-on-exit list, without signalling it
+  local p kept=()
+  for p in "${started[@]}"; do [ "$p" = "$1" ] || kept+=("$p"); done
+  started=("${kept[@]}")
+}
+median() { # numbers...: their median (the mean of the middle two for an even count)
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) printf "%.4f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+wrk_rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; } # wrk-output: req/s
+wrk_errors() { # wrk-output: socket errors (connect, read, write, timeout) plus responses that were not 2xx or 3xx
+  awk '/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } /Non-2xx/ { n += $NF } END { print n + 0 }' "$1"
+}
+worker_split() { # port master: ESTABLISHED connections on the port held by each of the master's children (its
+  # workers), in pid order, as "9/7"; connections still in the accept queue belong to no process and are not counted
+  local s w counts=()
+  s=$(ss -Htnp state established "sport = :$1" 2>/dev/null || true)
+  for w in $(pgrep -P "$2" | sort -n); do counts+=("$(grep -c "pid=$w," <<<"$s" || true)"); done
+  local IFS=/
+  echo "${counts[*]}"
+}
