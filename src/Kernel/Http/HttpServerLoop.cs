@@ -3,8 +3,6 @@ using ForkServer.Abstractions;
 using ForkServer.Kernel.Http.Internal;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Http;
 
@@ -110,7 +108,7 @@ internal sealed partial class HttpServerLoop
     {
         if (!_listening)
         {
-            Loop.Add(_listener.Fd, EventLoop.Readable | EPOLLEXCLUSIVE, OnListenerReady);
+            Loop.Add(_listener.Fd, EventLoop.Readable | EventLoop.Exclusive, OnListenerReady);
             _listening = true;
         }
     }
@@ -143,12 +141,11 @@ internal sealed partial class HttpServerLoop
         _sweep.Clear();
     }
 
-    private unsafe void OnListenerReady(int events)
+    private void OnListenerReady(int events)
     {
         for (int i = 0; i < MaxAcceptsPerWakeup && _listening; i++)
         {
-            sockaddr_storage peer;
-            switch (SocketAccept.Next(_listener.Fd, &peer, out int fd, out int errno))
+            switch (SocketAccept.Next(_listener.Fd, out int fd, out SocketEndpoint peer, out int errno))
             {
                 case AcceptOutcome.Empty:
                     return;
@@ -159,7 +156,7 @@ internal sealed partial class HttpServerLoop
                     _acceptPaused = true;
                     return;
                 default:
-                    Adopt(fd, SocketEndpoint.Read(&peer));
+                    Adopt(fd, peer);
                     break;
             }
         }
@@ -169,11 +166,8 @@ internal sealed partial class HttpServerLoop
     {
         try
         {
-            if (peer.Family == AF_INET || peer.Family == AF_INET6)
-            {
-                // Responses leave in one send and must not wait for a delayed ACK (Nagle).
-                SocketOptions.SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-            }
+            // Responses leave in one send and must not wait for a delayed ACK (Nagle).
+            SocketOptions.SetNoDelay(fd);
 
             var endpoints = new ConnectionEndpoints(peer.Address.ToString(), peer.Port, _listener.Address, _listener.Port);
             var connection = new HttpConnection(this, fd, endpoints);
