@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http.Internal;
 using ForkServer.Kernel.Posix;
@@ -151,7 +150,7 @@ internal sealed partial class HttpServerLoop
                     return;
                 case AcceptOutcome.Failed:
                     // Rest until the next sweep rather than spin on a listener that stays readable.
-                    Log.AcceptFailed(Logger, _listener.Endpoint, errno, Marshal.GetPInvokeErrorMessage(errno));
+                    Log.AcceptFailed(Logger, _listener.Endpoint, errno, Errno.Describe(errno));
                     Unlisten();
                     _acceptPaused = true;
                     return;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ForkServer.Kernel.Posix;
 
 /// <summary>
@@ -10,4 +12,7 @@ internal static class Errno
     public const int EACCES = 13;
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
+
+    /// <summary>The C library's text for <paramref name="errno"/> ("No such file or directory"), for logs.</summary>
+    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }
