@@ -4,7 +4,7 @@ using ForkServer.EndToEnd.Tests.Infrastructure;
 namespace ForkServer.EndToEnd.Tests;
 
 /// <summary>
-/// The adoption path's rule (src/Kernel/Forking/JitFreePath.cs): from the pid reply to the first response, an
+/// The adoption path's rule (src/Kernel/Warmup/JitFreePath.cs): from the pid reply to the first response, an
 /// adopted master, its spare worker and the workers it forks compile no method; each logs how many it did.
 /// </summary>
 public sealed class JitFreePathTests : IDisposable

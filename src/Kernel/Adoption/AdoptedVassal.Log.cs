@@ -16,8 +16,5 @@ internal sealed partial class AdoptedVassal
 
         [LoggerMessage(3603, LogLevel.Warning, "the spare worker {Pid} is gone ({Error}): the master forks worker 1")]
         public static partial void SpareWorkerGone(ILogger logger, int pid, string error);
-
-        [LoggerMessage(3604, LogLevel.Warning, "cannot move the on-demand socket {Fd} onto fd 0 (errno {Errno}): binding anew")]
-        public static partial void OnDemandNotMoved(ILogger logger, int fd, int errno);
     }
 }

@@ -3,10 +3,10 @@ using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Hosting;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
+using ForkServer.Kernel.Warmup;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Adoption;
 
@@ -32,24 +32,25 @@ internal sealed partial class ForkServerBase(
     private readonly ILogger _log = logging.CreateLogger("fork-server");
     private bool _stopping;
 
-    // The Emperor's connection and the request's fds while a request is handed over: a spare forked for it then
-    // inherits them, and must close them (it gets its own copies by SCM_RIGHTS).
-    private int[] _requestInFlight = [];
-
     /// <summary>Serves adoption requests until told to stop; returns the exit code.</summary>
     public int Run()
     {
         loader.Load(LoadPhase.Early);
         var application = loader.Require();
         var timeout = TimeSpan.FromSeconds(options.GetInteger("socket-timeout", 4));
-        RehearseAdoption(application, timeout);
+        new AdoptionWarmup(configuration, logging, timeout).Run(application);
         string path = options.GetValue("fork-server")!;
         using var emperor = launch.Emperor;
         using var loop = new EventLoop();
         using var signals = ControlledSignals.CreateSignalFd();
         using var listener = Bind(path);
         using var intermediates = new IntermediateReaper(loop, _log);
-        using var spares = new SpareSupply(loop, intermediates, (channel, requested) => RunSpare(channel, requested, application, timeout, Release), application.PrepareForFork, _log);
+        using var spares = new SpareSupply(
+            loop,
+            intermediates,
+            (channel, requested) => new SpareVassalProcess(channel, requested, Release, application, configuration, logging, timeout).Run(),
+            application.PrepareForFork,
+            _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals));
         if (emperor is not null)
         {
@@ -72,10 +73,11 @@ internal sealed partial class ForkServerBase(
         Log.Stopped(_log, ProcessCalls.GetPid());
         return 0;
 
-        // In an adopted vassal: drop every descriptor that belongs to the base.
+        // In a spare: drop every descriptor that belongs to the base.
         void Release()
         {
-            FdPassing.CloseAll(_requestInFlight);
+            _connectionInFlight?.Dispose();
+            _requestInFlight?.Dispose();
             intermediates.Dispose();
             listener.Dispose();
             signals.Dispose();
@@ -103,7 +105,7 @@ internal sealed partial class ForkServerBase(
     {
         while (signals.TryRead(out int signal, out _))
         {
-            if (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT)
+            if (signal == Signals.SIGTERM || signal == Signals.SIGINT || signal == Signals.SIGQUIT)
             {
                 _stopping = true;
             }

@@ -1,8 +1,6 @@
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
-using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Adoption;
 
@@ -51,9 +49,9 @@ internal sealed partial class SpareSupply(EventLoop loop, IntermediateReaper int
 
     /// <summary>
     /// Hands an adoption request to the spare (forking one if there is none, and another if it turns out dead),
-    /// and schedules the next spare. The caller still closes <paramref name="connection"/> and <paramref name="fds"/>.
+    /// and schedules the next spare. The caller still closes <paramref name="connection"/> and the request's fds.
     /// </summary>
-    public void HandOver(int connection, ForkServerRequest request, IReadOnlyList<int> fds, long deadline)
+    public void HandOver(int connection, HandedRequest request, long deadline)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -62,10 +60,10 @@ internal sealed partial class SpareSupply(EventLoop loop, IntermediateReaper int
             Drop(spare);
             try
             {
-                spare.HandOver(connection, request, fds, deadline);
+                spare.HandOver(connection, request, deadline);
                 break;
             }
-            catch (PosixException e) when (attempt == 1 && (e.Errno == EPIPE || e.Errno == ECONNRESET))
+            catch (PosixException e) when (attempt == 1 && (e.Errno == Errno.EPIPE || e.Errno == Errno.ECONNRESET))
             {
                 Log.GoneAtRequest(log);
             }

@@ -1,22 +1,21 @@
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Adoption;
 
 /// <summary>
-/// A copy of the base forked before any request needs it: detached (so already the Emperor's child) and idle on
-/// a socketpair until the base hands it an adoption request. An adoption then waits for no fork: the request
-/// costs the base one sendmsg, and the pid reply comes from a process that already runs.
+/// The base's handle on a spare vassal: a copy of the base forked before any request needs it, detached (so
+/// already the Emperor's child) and idle on a socketpair, the spare channel, until the base hands it an adoption
+/// request. An adoption then waits for no fork: it costs the base one sendmsg, and the pid reply comes from a
+/// process that already runs. The spare's own side is <see cref="SpareVassalProcess"/>.
 /// </summary>
 /// <remarks>
 /// The channel carries, spare to base, the spare's pid once it waits (its ready report); base to spare, one
-/// request framed as the Emperor sent it, with the Emperor's connection ahead of the request's own fds. Its end of
-/// file tells each side that the other is gone: a spare whose base stopped, or dropped it, exits.
+/// request (<see cref="AdoptionChannel"/>) with the Emperor's connection ahead of its fds. Its end of file tells
+/// each side that the other is gone: a spare whose base stopped, or dropped it, exits.
 /// </remarks>
-internal sealed unsafe partial class SpareVassal : IDisposable
+internal sealed class SpareVassal : IDisposable
 {
     private readonly ForkPipe _pidReport;
 
@@ -51,20 +50,20 @@ internal sealed unsafe partial class SpareVassal : IDisposable
         {
             int intermediate = ProcessForker.ForkDetachedUnwaited(() =>
             {
-                close(baseEnd);
+                Descriptors.Close(baseEnd);
                 return spareMain(spareEnd);
             }, pidReport);
             intermediates.Watch(intermediate, "a spare vassal");
         }
         catch
         {
-            close(baseEnd);
-            close(spareEnd);
+            Descriptors.Close(baseEnd);
+            Descriptors.Close(spareEnd);
             pidReport.Dispose();
             throw;
         }
 
-        close(spareEnd);
+        Descriptors.Close(spareEnd);
         pidReport.CloseWriteEnd();
         return new SpareVassal(baseEnd, pidReport);
     }
@@ -73,41 +72,43 @@ internal sealed unsafe partial class SpareVassal : IDisposable
     /// <returns>False when the spare is gone (or broke the channel's protocol): drop it.</returns>
     public bool ReadReport()
     {
-        int pid;
-        long length = recv(Channel, &pid, sizeof(int), MSG_DONTWAIT);
-        if (length < 0 && Marshal.GetLastPInvokeError() is var errno && (errno == EAGAIN || errno == EINTR))
+        Span<byte> report = stackalloc byte[sizeof(int)];
+        var fds = new List<int>(0);
+        int length;
+        try
+        {
+            length = FdPassing.ReceiveAvailable(Channel, report, fds);
+        }
+        catch (Exception e) when (e is PosixException or FdPassingException)
+        {
+            return false;
+        }
+
+        if (length < 0)
         {
             return true;
         }
 
-        // After the report, only the spare's end can make the channel readable.
-        if (IsReady || length != sizeof(int))
+        // After the report, only the spare's end can make the channel readable; the report carries no fds.
+        Descriptors.CloseAll(fds);
+        if (IsReady || length != sizeof(int) || fds.Count != 0)
         {
             return false;
         }
 
         IsReady = true;
-        Pid = pid;
+        Pid = BitConverter.ToInt32(report);
         return true;
     }
 
     /// <summary>
-    /// Hands the spare an adoption request: <paramref name="connection"/> (for the pid reply) and
-    /// <paramref name="fds"/> travel with it; the caller still closes its copies.
+    /// Hands the spare <paramref name="request"/>, with <paramref name="connection"/> (for the pid reply) ahead of
+    /// its fds; the caller still closes its copies.
     /// </summary>
     /// <exception cref="PosixException">The spare is gone (EPIPE, ECONNRESET).</exception>
     /// <exception cref="TimeoutException">The spare did not take the request before <paramref name="deadline"/>.</exception>
-    public void HandOver(int connection, ForkServerRequest request, IReadOnlyList<int> fds, long deadline)
-    {
-        Span<int> passed = stackalloc int[1 + fds.Count];
-        passed[0] = connection;
-        for (int i = 0; i < fds.Count; i++)
-        {
-            passed[1 + i] = fds[i];
-        }
-
-        FdPassing.Send(Channel, ForkServerRequest.Encode(request.Argv, request.Mask), passed, deadline);
-    }
+    public void HandOver(int connection, HandedRequest request, long deadline)
+        => AdoptionChannel.Send(Channel, connection, request.Request.Argv, request.Request.Mask, request.Fds(), deadline);
 
     /// <summary>Kills a spare that never reported: its pid comes from the intermediate child that forked it.</summary>
     /// <returns>The pid killed, or null if the intermediate never reported one.</returns>
@@ -119,7 +120,7 @@ internal sealed unsafe partial class SpareVassal : IDisposable
         }
 
         int pid = _pidReport.ReadInt32();
-        return pid > 0 && ProcessCalls.Kill(pid, SIGKILL) ? pid : null;
+        return pid > 0 && ProcessCalls.Kill(pid, Signals.SIGKILL) ? pid : null;
     }
 
     /// <summary>Closes the base's end: a spare still waiting reads end-of-file and exits.</summary>
@@ -127,7 +128,7 @@ internal sealed unsafe partial class SpareVassal : IDisposable
     {
         if (Channel >= 0)
         {
-            close(Channel);
+            Descriptors.Close(Channel);
             Channel = -1;
         }
 

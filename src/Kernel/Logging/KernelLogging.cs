@@ -28,7 +28,7 @@ internal static class KernelLogging
 
     /// <summary>
     /// The same pipeline with no sink: events are built and enriched as by <see cref="Create"/>, then dropped. For
-    /// rehearsing log events before a fork (<see cref="Forking.LogEventRehearsal"/>).
+    /// rehearsing log events before a fork (<see cref="Warmup.LogEventRehearsal"/>).
     /// </summary>
     public static ILoggerFactory CreateSilent()
     {

@@ -12,6 +12,8 @@ internal static class Errno
     public const int EACCES = 13;
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
+    public const int EPIPE = 32;
+    public const int ECONNRESET = 104;
 
     /// <summary>The C library's text for <paramref name="errno"/> ("No such file or directory"), for logs.</summary>
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);

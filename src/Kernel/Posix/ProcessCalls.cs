@@ -17,6 +17,9 @@ internal static unsafe class ProcessCalls
 
     public static int GetParentPid() => getppid();
 
+    /// <summary>getuid(): the real uid this process runs as.</summary>
+    public static uint GetUid() => getuid();
+
     /// <summary>gettid(): the calling thread's kernel id (the pid, for the thread that started the process).</summary>
     public static int GetThreadId() => SystemCalls.GetThreadId();
 

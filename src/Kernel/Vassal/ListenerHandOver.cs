@@ -1,7 +1,6 @@
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -37,16 +36,18 @@ internal static partial class ListenerHandOver
             return ListeningSocket.FromFd(fd);
         }
 
-        close(fd);
+        Descriptors.Close(fd);
         return null;
     }
 
     /// <summary>
-    /// The on-demand socket <paramref name="fd"/> the Emperor passed, if it listens where <paramref name="spec"/>
+    /// The on-demand socket <paramref name="onDemand"/> the Emperor passed, if it listens where <paramref name="spec"/>
     /// asks (port 0 takes the port it has); otherwise it is closed and null is returned.
     /// </summary>
-    public static ListeningSocket? TakeInherited(int fd, string spec, ILogger log)
+    public static ListeningSocket? TakeInherited(FileDescriptor onDemand, string spec, ILogger log)
     {
+        var wanted = SocketEndpoint.Parse(spec);
+        int fd = onDemand.Fd;
         ListeningSocket inherited;
         try
         {
@@ -55,11 +56,12 @@ internal static partial class ListenerHandOver
         catch (PosixException e)
         {
             Log.OnDemandUnusable(log, fd, e.Message, spec);
-            close(fd);
+            onDemand.Dispose();
             return null;
         }
 
-        var wanted = SocketEndpoint.Parse(spec);
+        // The listening socket owns the descriptor now.
+        onDemand.Release();
         if (wanted.Address.Equals(inherited.Local.Address) && (wanted.Port == 0 || wanted.Port == inherited.Local.Port))
         {
             Log.TookOnDemand(log, inherited.Endpoint);

@@ -1,4 +1,6 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Adoption;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -10,15 +12,15 @@ namespace ForkServer.Kernel.Vassal;
 /// the Emperor adopts a fresh one, as uWSGI's adopted vassals do.
 /// </param>
 /// <param name="OnDemandSocket">
-/// The listening socket the Emperor passed with the adoption request (fd 0, as uWSGI places it), if any: the one
-/// this vassal's previous process handed over when it exited for a reload.
+/// The listening socket the Emperor passed with the adoption request, if any: the one this vassal's previous
+/// process handed over when it exited for a reload. <see cref="VassalStartup"/> takes it over or closes it.
 /// </param>
 /// <param name="SpareWorker">
 /// The worker the spare forked before the adoption, if adopted from a spare that had one: it already has the
 /// arguments, binds the HTTP socket itself and sends it over (<see cref="SpareWorker.ReceiveListener(long)"/>), and
 /// serves as worker 1.
 /// </param>
-internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, int? OnDemandSocket = null, SpareWorker? SpareWorker = null)
+internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, FileDescriptor? OnDemandSocket = null, SpareWorker? SpareWorker = null)
 {
     /// <summary>A classic vassal: its Emperor link (if any) from the environment, nothing preloaded.</summary>
     public static VassalLaunch Classic() => new(EmperorLink.FromEnvironment(), null, ExitOnReload: false);

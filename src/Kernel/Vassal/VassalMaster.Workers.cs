@@ -1,5 +1,6 @@
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Warmup;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -45,7 +46,7 @@ internal sealed partial class VassalMaster
 
     /// <summary>
     /// Tracks the spare worker as worker 1 if this master has one that is already listening; false if it has none
-    /// (or it did not start, <see cref="SpareWorker.ReceiveListener(long)"/>).
+    /// (or it did not start, <see cref="Adoption.SpareWorker.ReceiveListener(long)"/>).
     /// </summary>
     private bool StartSpareWorker()
     {

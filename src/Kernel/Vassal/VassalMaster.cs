@@ -1,4 +1,5 @@
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Adoption;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;

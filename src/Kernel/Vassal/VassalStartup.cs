@@ -21,6 +21,7 @@ internal sealed partial class VassalStartup(
     VassalLaunch launch)
 {
     private readonly ILogger _log = logging.CreateLogger("vassal");
+    private readonly StartupSteps _steps = new(configuration, settings, launch.IsAdopted);
 
     /// <summary>Starts the vassal and supervises it until it stops; returns the exit code (or re-executes it on reload).</summary>
     public int Run()
@@ -97,67 +98,18 @@ internal sealed partial class VassalStartup(
         if (launch.SpareWorker?.ReceiveListener(Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds) is { } listener)
         {
             // The worker took the on-demand socket or closed its copy; this one would hold the old port open.
-            if (launch.OnDemandSocket is { } onDemand)
-            {
-                Tmds.Linux.LibC.close(onDemand);
-            }
-
+            launch.OnDemandSocket?.Dispose();
             return listener;
         }
 
-        return Listen(settings, options, launch.OnDemandSocket, _log);
+        return _steps.Listen(launch.OnDemandSocket, _log);
     }
-
-    /// <summary>
-    /// Opens the vassal's HTTP socket: the one a classic vassal's previous process handed over across its re-exec,
-    /// or the on-demand socket the Emperor passed if it listens where <c>http-socket</c> says, else a new one.
-    /// </summary>
-    /// <exception cref="StartupException">The socket cannot be bound; the message names the option's source.</exception>
-    public static ListeningSocket Listen(VassalSettings settings, IOptionValues options, int? onDemand, ILogger log)
-    {
-        try
-        {
-            return ListenerHandOver.Take(settings.HttpSocket)
-                ?? (onDemand is { } inherited ? ListenerHandOver.TakeInherited(inherited, settings.HttpSocket, log) : null)
-                ?? ListeningSocket.BindTcp(settings.HttpSocket, settings.ListenBacklog);
-        }
-        catch (Exception e) when (e is PosixException or FormatException or ArgumentException)
-        {
-            throw new StartupException($"{options.DescribeSource("http-socket")}: cannot listen on http-socket {settings.HttpSocket}: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// In a fork-server base, before it adopts anyone: works out whom this vassal would run as, without becoming
-    /// it, so that every adopted vassal inherits what doing so costs the first time in a process (glibc's parsed
-    /// nsswitch.conf, the code on that path) instead of paying it again.
-    /// </summary>
-    public void RehearseIdentity()
-    {
-        try
-        {
-            var identity = DecideIdentity(Tmds.Linux.LibC.getuid());
-            if (identity.Uid is not null || identity.Gid is not null)
-            {
-                _ = Credentials.Resolve(identity.Uid, identity.Gid);
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or PosixException)
-        {
-            // An adopted vassal meeting the same problem fails with its own message; here only speed is at stake.
-        }
-    }
-
-    private VassalIdentity DecideIdentity(uint current)
-        => VassalIdentity.Of(configuration, settings, launch.IsAdopted, current);
 
     private void DropPrivileges()
     {
-        uint current = Tmds.Linux.LibC.getuid();
-        var identity = DecideIdentity(current);
-        if (identity.Uid is null && identity.Gid is null)
+        if (_steps.ResolveIdentity() is not { } identity)
         {
-            if (current == 0)
+            if (ProcessCalls.GetUid() == 0)
             {
                 Log.RunningAsRoot(_log);
             }
@@ -165,26 +117,18 @@ internal sealed partial class VassalStartup(
             return;
         }
 
-        try
+        StartupSteps.Become(identity);
+        if (identity.Decided.Reason is { } reason)
         {
-            var (uid, gid) = Credentials.Resolve(identity.Uid, identity.Gid);
-            Credentials.Drop(uid, gid);
-            if (identity.Reason is not null)
-            {
-                Log.PrivilegesDroppedBecause(_log, uid, gid, identity.Reason);
-            }
-            else if (uid == 0 && settings.Uid is not null)
-            {
-                Log.StayingRoot(_log, options.DescribeSource("uid"), settings.Uid);
-            }
-            else
-            {
-                Log.PrivilegesDropped(_log, uid, gid);
-            }
+            Log.PrivilegesDroppedBecause(_log, identity.Uid, identity.Gid, reason);
         }
-        catch (Exception e) when (e is not StartupException)
+        else if (identity.Uid == 0 && settings.Uid is not null)
         {
-            throw new StartupException($"cannot drop privileges to uid {identity.Uid ?? "-"} gid {identity.Gid ?? "-"}: {e.Message}", e);
+            Log.StayingRoot(_log, options.DescribeSource("uid"), settings.Uid);
+        }
+        else
+        {
+            Log.PrivilegesDropped(_log, identity.Uid, identity.Gid);
         }
     }
 }

@@ -2,6 +2,7 @@ using ForkServer.Abstractions;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
+using ForkServer.Kernel.Warmup;
 using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 

@@ -86,9 +86,8 @@ public sealed unsafe class WireFuzzTests
             close(pair[0]);
             try
             {
-                var (request, fds) = AdoptionRequestReader.Read(pair[1], TimeSpan.FromSeconds(5));
-                Assert.Equal(request.FdCount, fds.Count);
-                Descriptors.CloseAll(fds);
+                using var request = AdoptionChannel.Receive(pair[1], TimeSpan.FromSeconds(5), withLeading: false);
+                Assert.Equal(request.Request.FdCount, request.Fds().Length);
             }
             catch (Exception e) when (e is WireFormatException or EndOfStreamException)
             {

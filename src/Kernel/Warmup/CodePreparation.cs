@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace ForkServer.Kernel.Forking;
+namespace ForkServer.Kernel.Warmup;
 
 /// <summary>
 /// Makes every method of some assemblies ready to run before a process forks, so that its children never do it.

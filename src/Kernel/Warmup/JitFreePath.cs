@@ -1,7 +1,7 @@
 using System.Runtime;
 using ForkServer.Kernel.Posix;
 
-namespace ForkServer.Kernel.Forking;
+namespace ForkServer.Kernel.Warmup;
 
 /// <summary>
 /// The rule that keeps adoption fast: from the pid reply to the first response, an adopted master, its spare worker

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 
-namespace ForkServer.Kernel.Forking;
+namespace ForkServer.Kernel.Warmup;
 
 /// <summary>
 /// Logs every source-generated event (<c>[LoggerMessage]</c>) of some types once, into a logger that writes nowhere,

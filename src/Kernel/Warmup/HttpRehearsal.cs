@@ -1,12 +1,13 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using ForkServer.Abstractions;
+using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
-namespace ForkServer.Kernel.Http;
+namespace ForkServer.Kernel.Warmup;
 
 /// <summary>
 /// Serves two requests over loopback with the worker's own HTTP code, on the calling thread, so that a process

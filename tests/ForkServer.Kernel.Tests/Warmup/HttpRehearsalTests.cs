@@ -1,7 +1,8 @@
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Warmup;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ForkServer.Kernel.Tests.Http;
+namespace ForkServer.Kernel.Tests.Warmup;
 
 public sealed class HttpRehearsalTests
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ForkServer.Kernel.Forking;
+namespace ForkServer.Kernel.Warmup;
 
 /// <summary>The JIT-free path's log events (ids 3900–3999), read by the end-to-end test that enforces it.</summary>
 internal static partial class JitFreePath
