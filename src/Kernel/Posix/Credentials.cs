@@ -12,12 +12,6 @@ internal static unsafe partial class Credentials
     private const int InitialLookupBuffer = 1024;
     private const int MaxLookupBuffer = 1 << 20;
 
-    /// <summary>This process's real uid (getuid).</summary>
-    public static uint CurrentUid() => getuid();
-
-    /// <summary>This process's real gid (getgid).</summary>
-    public static uint CurrentGid() => getgid();
-
     /// <summary>
     /// Resolves each of <paramref name="uid"/> and <paramref name="gid"/>: a number is taken as is, anything else
     /// is looked up as a user (passwd) or group name. A null uid keeps the current one. A null gid with a user

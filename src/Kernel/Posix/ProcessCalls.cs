@@ -20,6 +20,9 @@ internal static unsafe class ProcessCalls
     /// <summary>getuid(): the real uid this process runs as.</summary>
     public static uint GetUid() => getuid();
 
+    /// <summary>getgid(): the real gid this process runs as.</summary>
+    public static uint GetGid() => getgid();
+
     /// <summary>gettid(): the calling thread's kernel id (the pid, for the thread that started the process).</summary>
     public static int GetThreadId() => SystemCalls.GetThreadId();
 
