@@ -1,8 +1,5 @@
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Emperor;
 
@@ -12,7 +9,7 @@ namespace ForkServer.Kernel.Emperor;
 /// reply is read as it arrives, and <see cref="Deadline"/> bounds the wait (uWSGI's Emperor blocked for ever there, D1
 /// in docs/uwsgi-defects.md).
 /// </summary>
-internal sealed unsafe class AdoptionSession : IDisposable
+internal sealed class AdoptionSession : IDisposable
 {
     private const int MaxReplyLength = UwsgiPacketHeader.Length + UwsgiPacketHeader.MaxBodySize;
 
@@ -46,31 +43,18 @@ internal sealed unsafe class AdoptionSession : IDisposable
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var mask = onDemandFd >= 0 ? ForkServerFdMask.Control | ForkServerFdMask.OnDemand : ForkServerFdMask.Control;
         byte[] request = ForkServerRequest.Encode(argv, mask);
-        int fd = PosixException.ThrowIfFailed(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket for the fork server");
-        try
+        switch (UnixSocketAddress.TryConnect(socketPath, "the fork server", out int fd, out int errno))
         {
-            sockaddr_un address;
-            socklen_t length = UnixSocketAddress.Write(socketPath, &address);
-            if (connect(fd, (sockaddr*)&address, length) < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN)
-                {
-                    Descriptors.Close(fd);
-                    return null;
-                }
-
+            case ConnectOutcome.NotListening:
+                return null;
+            case ConnectOutcome.Failed:
                 throw new PosixException($"connect to fork server '{socketPath}'", errno);
-            }
+        }
 
-            FdPassing.Send(fd, request, onDemandFd >= 0 ? [controlFd, onDemandFd] : [controlFd], deadline);
-            return new AdoptionSession(fd, deadline);
-        }
-        catch
-        {
-            Descriptors.Close(fd);
-            throw;
-        }
+        // Closed here if the send fails; the session takes it otherwise.
+        using var connection = new FileDescriptor(fd);
+        FdPassing.Send(fd, request, onDemandFd >= 0 ? [controlFd, onDemandFd] : [controlFd], deadline);
+        return new AdoptionSession(connection.Release(), deadline);
     }
 
     /// <summary>Reads what arrived; the adopted pid once the whole reply is in, null while more is to come.</summary>

@@ -22,8 +22,8 @@ internal sealed partial class EmperorSupervisor
         return new EmperorStatsSnapshot(
             Version: typeof(EmperorSupervisor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             Pid: ProcessCalls.GetPid(),
-            Uid: Tmds.Linux.LibC.getuid(),
-            Gid: Tmds.Linux.LibC.getgid(),
+            Uid: ProcessCalls.GetUid(),
+            Gid: ProcessCalls.GetGid(),
             Cwd: Environment.CurrentDirectory,
             Monitors: _settings.Monitors,
             Tyrant: false,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Forking;
@@ -59,8 +58,7 @@ internal sealed class ForkRequest
             // The child inherits the forking thread's mask: it must start with the controlled signals blocked so
             // that they queue for its signalfd instead of reaching the runtime handlers it shares with us.
             ulong previousMask = ControlledSignals.BlockInCurrentThread();
-            childPid = SystemCalls.Fork();
-            int errno = Marshal.GetLastPInvokeError();
+            childPid = ProcessCalls.Fork(out int errno);
             if (childPid == 0)
             {
                 BecomeChild();
@@ -110,11 +108,10 @@ internal sealed class ForkRequest
         {
             if (_detach)
             {
-                int grandchildPid = SystemCalls.Fork();
+                int grandchildPid = ProcessCalls.Fork(out int errno);
                 if (grandchildPid != 0)
                 {
                     // The intermediate: report and vanish, so the grandchild is orphaned to the subreaper.
-                    int errno = Marshal.GetLastPInvokeError();
                     _grandchildReport?.WriteInt32(grandchildPid > 0 ? grandchildPid : -errno);
                     if (grandchildPid < 0 && _grandchildReport is null)
                     {
@@ -131,7 +128,7 @@ internal sealed class ForkRequest
 
             // This thread is the child's finalizer and its leader: a process title renames it, so from now on
             // the census knows it by tid, not by name.
-            ThreadCensus.FinalizerThreadId = SystemCalls.GetThreadId();
+            ThreadCensus.FinalizerThreadId = ProcessCalls.GetThreadId();
             ProcessForker.StartChildMain(_childMain);
         }
         catch (Exception exception)

@@ -118,7 +118,7 @@ internal static unsafe class ProcessForker
         try
         {
             Thread.CurrentThread.Name = ChildMainThreadName;
-            s_mainThreadId = SystemCalls.GetThreadId();
+            s_mainThreadId = ProcessCalls.GetThreadId();
             code = childMain();
         }
         catch (Exception exception)
@@ -140,7 +140,7 @@ internal static unsafe class ProcessForker
 
     private static int ForkOnFinalizerThread(Func<int> childMain, bool detach, ForkPipe? grandchildReport)
     {
-        int callerThreadId = SystemCalls.GetThreadId();
+        int callerThreadId = ProcessCalls.GetThreadId();
         int mainThreadId = s_mainThreadId != 0 ? s_mainThreadId : ProcessCalls.GetPid();
         if (callerThreadId != mainThreadId)
         {

@@ -1,10 +1,7 @@
-using System.Runtime.InteropServices;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http.Internal;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Http;
 
@@ -110,7 +107,7 @@ internal sealed partial class HttpServerLoop
     {
         if (!_listening)
         {
-            Loop.Add(_listener.Fd, EventLoop.Readable | EPOLLEXCLUSIVE, OnListenerReady);
+            Loop.Add(_listener.Fd, EventLoop.Readable | EventLoop.Exclusive, OnListenerReady);
             _listening = true;
         }
     }
@@ -143,23 +140,22 @@ internal sealed partial class HttpServerLoop
         _sweep.Clear();
     }
 
-    private unsafe void OnListenerReady(int events)
+    private void OnListenerReady(int events)
     {
         for (int i = 0; i < MaxAcceptsPerWakeup && _listening; i++)
         {
-            sockaddr_storage peer;
-            switch (SocketAccept.Next(_listener.Fd, &peer, out int fd, out int errno))
+            switch (SocketAccept.Next(_listener.Fd, out int fd, out SocketEndpoint peer, out int errno))
             {
                 case AcceptOutcome.Empty:
                     return;
                 case AcceptOutcome.Failed:
                     // Rest until the next sweep rather than spin on a listener that stays readable.
-                    Log.AcceptFailed(Logger, _listener.Endpoint, errno, Marshal.GetPInvokeErrorMessage(errno));
+                    Log.AcceptFailed(Logger, _listener.Endpoint, errno, Errno.Describe(errno));
                     Unlisten();
                     _acceptPaused = true;
                     return;
                 default:
-                    Adopt(fd, SocketEndpoint.Read(&peer));
+                    Adopt(fd, peer);
                     break;
             }
         }
@@ -169,11 +165,8 @@ internal sealed partial class HttpServerLoop
     {
         try
         {
-            if (peer.Family == AF_INET || peer.Family == AF_INET6)
-            {
-                // Responses leave in one send and must not wait for a delayed ACK (Nagle).
-                SocketOptions.SetInt(fd, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-            }
+            // Responses leave in one send and must not wait for a delayed ACK (Nagle).
+            SocketOptions.SetNoDelay(fd);
 
             var endpoints = new ConnectionEndpoints(peer.Address.ToString(), peer.Port, _listener.Address, _listener.Port);
             var connection = new HttpConnection(this, fd, endpoints);

@@ -1,6 +1,4 @@
 using ForkServer.Kernel.Posix;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Http;
 
@@ -8,7 +6,7 @@ namespace ForkServer.Kernel.Http;
 /// A non-blocking, close-on-exec TCP listening socket. The master binds it before forking so that every worker
 /// accepts on the same kernel queue.
 /// </summary>
-internal sealed unsafe class ListeningSocket : IDisposable
+internal sealed class ListeningSocket : IDisposable
 {
     private ListeningSocket(int fd, SocketEndpoint local)
     {
@@ -38,31 +36,17 @@ internal sealed unsafe class ListeningSocket : IDisposable
     /// <exception cref="PosixException">The socket cannot be bound; the message names the address.</exception>
     public static ListeningSocket BindTcp(string spec, int backlog)
     {
-        var endpoint = SocketEndpoint.Parse(spec);
-        int fd = PosixException.ThrowIfFailed(
-            socket(endpoint.Family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), $"socket for {endpoint}");
-        try
-        {
-            // Restarted masters must rebind at once although old connections linger in TIME_WAIT.
-            SocketOptions.SetInt(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
-            sockaddr_storage storage;
-            socklen_t length = endpoint.Write(&storage);
-            PosixException.ThrowIfFailed(bind(fd, (sockaddr*)&storage, length), $"bind {endpoint}");
-            PosixException.ThrowIfFailed(listen(fd, backlog), $"listen on {endpoint}");
-            return new ListeningSocket(fd, SocketOptions.LocalEndpoint(fd));
-        }
-        catch
-        {
-            Descriptors.Close(fd);
-            throw;
-        }
+        // Closed here if getsockname fails; the new object takes it otherwise.
+        using var socket = new FileDescriptor(TcpListeners.Bind(SocketEndpoint.Parse(spec), backlog));
+        var local = SocketOptions.LocalEndpoint(socket.Fd);
+        return new ListeningSocket(socket.Release(), local);
     }
 
     /// <summary>Adopts an inherited listening socket, making it non-blocking and close-on-exec.</summary>
     /// <exception cref="PosixException">The fd is not a listening socket.</exception>
     public static ListeningSocket FromFd(int fd)
     {
-        if (SocketOptions.GetInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") == 0)
+        if (!SocketOptions.IsListening(fd))
         {
             throw new PosixException($"adopting fd {fd} as a listening socket (it is not listening)", Errno.EINVAL);
         }
@@ -72,8 +56,7 @@ internal sealed unsafe class ListeningSocket : IDisposable
     }
 
     /// <summary>Clears close-on-exec so the socket survives this process's reload re-exec (no connection is refused meanwhile).</summary>
-    public void KeepAcrossExec()
-        => PosixException.ThrowIfFailed(fcntl(Fd, F_SETFD, 0), $"fcntl(F_SETFD, 0) on listening socket {Endpoint}");
+    public void KeepAcrossExec() => DescriptorFlags.SetCloseOnExec(Fd, closeOnExec: false, $"listening socket {Endpoint}");
 
     public void Dispose()
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ForkServer.Kernel.Posix;
 
 /// <summary>
@@ -12,4 +14,7 @@ internal static class Errno
     public const int EINVAL = 22;
     public const int EPIPE = 32;
     public const int ECONNRESET = 104;
+
+    /// <summary>The C library's text for <paramref name="errno"/> ("No such file or directory"), for logs.</summary>
+    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }

@@ -25,6 +25,12 @@ internal sealed unsafe class EventLoop : IDisposable
     /// <summary>Writable (EPOLLOUT).</summary>
     public static int Writable => EPOLLOUT;
 
+    /// <summary>
+    /// With <see cref="Readable"/>, on an fd several processes' loops watch (a listener their workers share): each
+    /// event wakes one of them, not all (EPOLLEXCLUSIVE).
+    /// </summary>
+    public static int Exclusive => EPOLLEXCLUSIVE;
+
     /// <summary>Starts watching <paramref name="fd"/>; the callback gets the ready event mask.</summary>
     public void Add(int fd, int events, Action<int> onReady)
     {

@@ -126,10 +126,6 @@ internal static unsafe partial class FdPassing
         }
     }
 
-    /// <summary>Closes fds a receive handed over: <see cref="Descriptors.CloseAll"/>, which new code calls instead.</summary>
-    /// <remarks>Kept only for the adoption code that still calls it (it moves to Descriptors.CloseAll in its rewrite).</remarks>
-    public static void CloseAll(IEnumerable<int> fds) => Descriptors.CloseAll(fds);
-
     /// <summary>
     /// Blocks, without a bound, until data or the peer's end arrives, consuming nothing: for a process that idles
     /// on a channel until it is needed (a spare vassal, a spare worker).

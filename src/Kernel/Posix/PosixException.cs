@@ -6,7 +6,7 @@ namespace ForkServer.Kernel.Posix;
 internal sealed class PosixException : Exception
 {
     public PosixException(string operation, int errno)
-        : base($"{operation} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})")
+        : base($"{operation} failed: {Posix.Errno.Describe(errno)} (errno {errno})")
     {
         Operation = operation;
         Errno = errno;

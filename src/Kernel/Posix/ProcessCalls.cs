@@ -20,6 +20,25 @@ internal static unsafe class ProcessCalls
     /// <summary>getuid(): the real uid this process runs as.</summary>
     public static uint GetUid() => getuid();
 
+    /// <summary>getgid(): the real gid this process runs as.</summary>
+    public static uint GetGid() => getgid();
+
+    /// <summary>gettid(): the calling thread's kernel id (the pid, for the thread that started the process).</summary>
+    public static int GetThreadId() => SystemCalls.GetThreadId();
+
+    /// <summary>
+    /// fork() itself, for <see cref="Forking.ForkRequest"/> alone: everything else forks through
+    /// <see cref="Forking.ProcessForker"/>, which runs the fork recipe around this.
+    /// </summary>
+    /// <param name="errno">The error when it failed.</param>
+    /// <returns>The child's pid in the parent, 0 in the child, -1 on failure.</returns>
+    public static int Fork(out int errno)
+    {
+        int pid = SystemCalls.Fork();
+        errno = pid < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return pid;
+    }
+
     /// <summary>Sends <paramref name="signal"/>; false when the process no longer exists (ESRCH).</summary>
     public static bool Kill(int pid, int signal)
     {

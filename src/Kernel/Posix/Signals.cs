@@ -6,7 +6,7 @@ namespace ForkServer.Kernel.Posix;
 /// <remarks>
 /// <c>src/Kernel/Posix</c> is the kernel's one native boundary: code outside it calls libc only through the checked
 /// wrappers here, never reads errno, and names signals, error numbers and flags by this folder's constants
-/// (<see cref="Signals"/>, <see cref="Errno"/>, <see cref="EventLoop.Readable"/>...),
+/// (<see cref="Signals"/>, <see cref="Errno"/>, <see cref="InotifyMask"/>, <see cref="EventLoop.Readable"/>...),
 /// never by <c>Tmds.Linux.LibC</c>'s. Inside this folder Tmds.LibC is used freely.
 /// </remarks>
 internal static class Signals

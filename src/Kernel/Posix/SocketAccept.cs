@@ -52,4 +52,20 @@ internal static unsafe class SocketAccept
             }
         }
     }
+
+    /// <summary>Accepts one connection and decodes its peer's address.</summary>
+    /// <param name="listenerFd">The listening socket.</param>
+    /// <param name="fd">The accepted connection when the outcome is <see cref="AcceptOutcome.Accepted"/>.</param>
+    /// <param name="peer">
+    /// The peer's address when the outcome is <see cref="AcceptOutcome.Accepted"/> (a Unix-domain peer reads as
+    /// <see cref="SocketEndpoint.Read"/> says).
+    /// </param>
+    /// <param name="errno">The error when the outcome is <see cref="AcceptOutcome.Failed"/>.</param>
+    public static AcceptOutcome Next(int listenerFd, out int fd, out SocketEndpoint peer, out int errno)
+    {
+        sockaddr_storage storage;
+        var outcome = Next(listenerFd, &storage, out fd, out errno);
+        peer = outcome == AcceptOutcome.Accepted ? SocketEndpoint.Read(&storage) : default;
+        return outcome;
+    }
 }

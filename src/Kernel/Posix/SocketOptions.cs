@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -6,18 +7,26 @@ namespace ForkServer.Kernel.Posix;
 /// <summary>Checked wrappers for the socket calls that take or return small values.</summary>
 internal static unsafe class SocketOptions
 {
-    /// <summary>Sets an integer socket option.</summary>
-    public static void SetInt(int fd, int level, int option, int value, string what)
-        => PosixException.ThrowIfFailed(setsockopt(fd, level, option, &value, (socklen_t)sizeof(int)), $"setsockopt({what}) on fd {fd}");
+    /// <summary>SO_REUSEADDR: a restarted server binds its port at once although old connections linger in TIME_WAIT.</summary>
+    public static void SetReuseAddress(int fd) => SetInt(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR");
 
-    /// <summary>Reads an integer socket option.</summary>
-    public static int GetInt(int fd, int level, int option, string what)
+    /// <summary>
+    /// TCP_NODELAY: small writes leave at once instead of waiting for a delayed ACK (Nagle). A Unix-domain socket has
+    /// no Nagle and refuses the option (EOPNOTSUPP), which is ignored.
+    /// </summary>
+    public static void SetNoDelay(int fd)
     {
-        int value = 0;
-        socklen_t length = (socklen_t)sizeof(int);
-        PosixException.ThrowIfFailed(getsockopt(fd, level, option, &value, &length), $"getsockopt({what}) on fd {fd}");
-        return value;
+        int value = 1;
+        if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &value, (socklen_t)sizeof(int)) < 0
+            && Marshal.GetLastPInvokeError() is var errno && errno != EOPNOTSUPP)
+        {
+            throw new PosixException($"setsockopt(TCP_NODELAY) on fd {fd}", errno);
+        }
     }
+
+    /// <summary>Whether the socket listens (SO_ACCEPTCONN).</summary>
+    /// <exception cref="PosixException">The fd is not a socket.</exception>
+    public static bool IsListening(int fd) => GetInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") != 0;
 
     /// <summary>The local address a socket is bound to.</summary>
     public static SocketEndpoint LocalEndpoint(int fd)
@@ -35,5 +44,16 @@ internal static unsafe class SocketOptions
         PosixException.ThrowIfFailed(fcntl(fd, F_SETFL, flags | O_NONBLOCK), $"fcntl(F_SETFL, O_NONBLOCK) on fd {fd}");
         int fdFlags = PosixException.ThrowIfFailed(fcntl(fd, F_GETFD), $"fcntl(F_GETFD) on fd {fd}");
         PosixException.ThrowIfFailed(fcntl(fd, F_SETFD, fdFlags | FD_CLOEXEC), $"fcntl(F_SETFD, FD_CLOEXEC) on fd {fd}");
+    }
+
+    private static void SetInt(int fd, int level, int option, int value, string what)
+        => PosixException.ThrowIfFailed(setsockopt(fd, level, option, &value, (socklen_t)sizeof(int)), $"setsockopt({what}) on fd {fd}");
+
+    private static int GetInt(int fd, int level, int option, string what)
+    {
+        int value = 0;
+        socklen_t length = (socklen_t)sizeof(int);
+        PosixException.ThrowIfFailed(getsockopt(fd, level, option, &value, &length), $"getsockopt({what}) on fd {fd}");
+        return value;
     }
 }

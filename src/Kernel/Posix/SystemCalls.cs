@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 namespace ForkServer.Kernel.Posix;
 
 /// <summary>
-/// The libc entry points Tmds.LibC 0.5.0 does not offer (or offers without errno capture). Raw and unchecked:
-/// callers go through the checked wrappers (<see cref="ProcessCalls"/>, <see cref="ProcessHandle"/>,
-/// <see cref="ControlledSignals"/>, <see cref="Credentials"/>).
+/// The libc entry points Tmds.LibC 0.5.0 does not offer (or offers without errno capture). Raw and unchecked: only
+/// this folder's checked wrappers call them (<see cref="ProcessCalls"/>, <see cref="ProcessHandle"/>,
+/// <see cref="ControlledSignals"/>, <see cref="Credentials"/>, <see cref="Readiness"/>, <see cref="Files"/>...).
 /// </summary>
 internal static unsafe partial class SystemCalls
 {

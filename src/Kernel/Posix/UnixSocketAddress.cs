@@ -63,4 +63,32 @@ internal static unsafe class UnixSocketAddress
 
         return fd;
     }
+
+    /// <summary>
+    /// Connects a new non-blocking, close-on-exec stream socket to <paramref name="path"/> without waiting: a peer that
+    /// does not listen (yet) is an outcome, not an error.
+    /// </summary>
+    /// <param name="path">A file path, or <c>@name</c>.</param>
+    /// <param name="purpose">What the socket is for, as the error message says it ("the fork server").</param>
+    /// <param name="fd">The connected socket when <see cref="ConnectOutcome.Connected"/> (the caller owns it); -1 otherwise.</param>
+    /// <param name="errno">The error when <see cref="ConnectOutcome.Failed"/>.</param>
+    /// <exception cref="ArgumentException">The path is empty or does not fit in sun_path.</exception>
+    /// <exception cref="PosixException">The socket cannot be created.</exception>
+    public static ConnectOutcome TryConnect(string path, string purpose, out int fd, out int errno)
+    {
+        sockaddr_un address;
+        socklen_t length = Write(path, &address);
+        int socketFd = PosixException.ThrowIfFailed(socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), $"socket for {purpose}");
+        if (connect(socketFd, (sockaddr*)&address, length) == 0)
+        {
+            fd = socketFd;
+            errno = 0;
+            return ConnectOutcome.Connected;
+        }
+
+        errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        Descriptors.Close(socketFd);
+        fd = -1;
+        return errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN ? ConnectOutcome.NotListening : ConnectOutcome.Failed;
+    }
 }

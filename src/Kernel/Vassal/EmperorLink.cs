@@ -1,6 +1,5 @@
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -9,7 +8,7 @@ namespace ForkServer.Kernel.Vassal;
 /// commands down (docs/protocol.md#the-emperor-pipe). The master reads it; the master and its workers write to it (a
 /// one-byte write on a stream socket is atomic, so several processes can share it).
 /// </summary>
-internal sealed unsafe class EmperorLink : IDisposable
+internal sealed class EmperorLink : IDisposable
 {
     /// <summary>The variable an Emperor sets to the fd number of the vassal's end.</summary>
     public const string FdVariable = "UWSGI_EMPEROR_FD";
@@ -31,14 +30,14 @@ internal sealed unsafe class EmperorLink : IDisposable
             return null;
         }
 
-        if (!int.TryParse(value, out int fd) || fd < 0 || fcntl(fd, F_GETFD, 0) < 0)
+        if (!int.TryParse(value, out int fd) || !DescriptorFlags.IsOpen(fd))
         {
             throw new StartupException($"{FdVariable}={value} does not name an open file descriptor");
         }
 
         // Nothing this vassal runs (the app's own subprocesses) may inherit the Emperor's channel; a reload
         // re-exec hands it on explicitly (see KeepAcrossExec).
-        PosixException.ThrowIfFailed(fcntl(fd, F_SETFD, FD_CLOEXEC), $"fcntl(F_SETFD, FD_CLOEXEC) on {FdVariable} {fd}");
+        DescriptorFlags.SetCloseOnExec(fd, closeOnExec: true, $"{FdVariable} {fd}");
 
         // What uWSGI's Emperor sets in its child before exec, which posix_spawn cannot: if the Emperor dies, the
         // vassal gets SIGTERM (a graceful stop) even before it notices the closed control socket. It survives
@@ -98,8 +97,7 @@ internal sealed unsafe class EmperorLink : IDisposable
     }
 
     /// <summary>Clears close-on-exec so the link survives this process's reload re-exec.</summary>
-    public void KeepAcrossExec()
-        => PosixException.ThrowIfFailed(fcntl(Fd, F_SETFD, 0), $"fcntl(F_SETFD, 0) on the Emperor link {Fd}");
+    public void KeepAcrossExec() => DescriptorFlags.SetCloseOnExec(Fd, closeOnExec: false, $"the Emperor link {Fd}");
 
     public void Dispose()
     {

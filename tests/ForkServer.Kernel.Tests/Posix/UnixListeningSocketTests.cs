@@ -76,6 +76,22 @@ public sealed unsafe class UnixListeningSocketTests : IDisposable
         Assert.Contains(path, error.Message);
     }
 
+    [Fact]
+    public void A_non_blocking_connect_tells_nobody_listening_from_a_connection()
+    {
+        string path = Path.Combine(_directory, "later.sock");
+        Assert.Equal(ConnectOutcome.NotListening, UnixSocketAddress.TryConnect(path, "a test", out int none, out _));
+        Assert.Equal(-1, none);
+
+        using var listener = UnixListeningSocket.Bind(path, 4);
+        Assert.Equal(ConnectOutcome.Connected, UnixSocketAddress.TryConnect(path, "a test", out int client, out _));
+        Assert.Equal(AcceptOutcome.Accepted, SocketAccept.Next(listener.Fd, out int accepted, out _, out _));
+
+        // A Unix-domain connection has no Nagle and refuses TCP_NODELAY, which is ignored.
+        SocketOptions.SetNoDelay(accepted);
+        Descriptors.CloseAll([client, accepted]);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static void AssertAcceptsAConnection(UnixListeningSocket listener)

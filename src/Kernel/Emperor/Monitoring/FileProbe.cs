@@ -1,7 +1,4 @@
-using System.Runtime.InteropServices;
-using System.Text;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Emperor.Monitoring;
 
@@ -15,51 +12,22 @@ namespace ForkServer.Kernel.Emperor.Monitoring;
 /// <param name="Device">Device of the inode, to recognise a directory replaced under the same path.</param>
 /// <param name="Inode">Inode number, for the same reason.</param>
 /// <param name="Errno">The errno of a failed stat (0 otherwise).</param>
-internal readonly unsafe record struct FileProbe(FileKind Kind, VassalFileStatus Status, ulong LinkCount, ulong Device, ulong Inode, int Errno)
+internal readonly record struct FileProbe(FileKind Kind, VassalFileStatus Status, ulong LinkCount, ulong Device, ulong Inode, int Errno)
 {
-    private const long NanosecondsPerSecond = 1_000_000_000;
-
     /// <summary>stat(2)s <paramref name="path"/>, following symlinks, as the Emperor does.</summary>
     public static FileProbe Of(string path)
     {
-        byte[] native = NullTerminated(path);
-        stat st;
-        int result;
-        fixed (byte* p = native)
+        if (!Files.TryStat(path, out var st, out int errno))
         {
-            result = stat(p, &st);
-        }
-
-        if (result < 0)
-        {
-            int errno = Marshal.GetLastPInvokeError();
-            var kind = errno == ENOENT || errno == ENOTDIR ? FileKind.Missing : FileKind.Inaccessible;
+            var kind = errno == Posix.Errno.ENOENT || errno == Posix.Errno.ENOTDIR ? FileKind.Missing : FileKind.Inaccessible;
             return new FileProbe(kind, VassalFileStatus.None, 0, 0, 0, errno);
         }
 
-        var status = new VassalFileStatus(
-            (long)st.st_mtim.tv_sec * NanosecondsPerSecond + (long)st.st_mtim.tv_nsec,
-            st.st_uid,
-            st.st_gid);
-        return new FileProbe(S_ISREG(st.st_mode) ? FileKind.Regular : FileKind.Other, status, (ulong)st.st_nlink, (ulong)st.st_dev, (ulong)st.st_ino, 0);
+        var status = new VassalFileStatus(st.ModifiedNs, st.Uid, st.Gid);
+        return new FileProbe(st.IsRegularFile ? FileKind.Regular : FileKind.Other, status, st.LinkCount, st.Device, st.Inode, 0);
     }
 
     /// <summary>Whether <paramref name="path"/> itself is a symlink (lstat(2)); false when it cannot be told.</summary>
-    public static bool IsSymbolicLink(string path)
-    {
-        byte[] native = NullTerminated(path);
-        stat st;
-        fixed (byte* p = native)
-        {
-            // A failure (the entry vanished meanwhile) answers "no": the caller then waits for a later event.
-            return lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
-        }
-    }
-
-    private static byte[] NullTerminated(string path)
-    {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
-    }
+    /// <remarks>A failure (the entry vanished meanwhile) answers "no": the caller then waits for a later event.</remarks>
+    public static bool IsSymbolicLink(string path) => Files.TryLinkStat(path, out var st, out _) && st.IsSymbolicLink;
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Emperor.Monitoring;
 
@@ -59,7 +59,7 @@ internal sealed partial class VassalMonitor
         {
             if (_inaccessible.Add(fileName))
             {
-                Log.StatFailed(_logger, path, _spec.Text, probe.Errno, Marshal.GetPInvokeErrorMessage(probe.Errno));
+                Log.StatFailed(_logger, path, _spec.Text, probe.Errno, Errno.Describe(probe.Errno));
             }
 
             return;

@@ -1,20 +1,21 @@
 using ForkServer.Kernel.Posix;
-using static ForkServer.Kernel.Emperor.Monitoring.InotifyCalls;
 
 namespace ForkServer.Kernel.Emperor.Monitoring;
 
 /// <summary>The inotify side: which watches exist, and what each event means for the known vassal files.</summary>
 internal sealed partial class VassalMonitor
 {
-    private const uint DirectoryEvents = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB | IN_DELETE | IN_MOVED_FROM
-        | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK;
+    private const uint DirectoryEvents = InotifyMask.IN_CLOSE_WRITE | InotifyMask.IN_MOVED_TO | InotifyMask.IN_CREATE
+        | InotifyMask.IN_ATTRIB | InotifyMask.IN_DELETE | InotifyMask.IN_MOVED_FROM | InotifyMask.IN_DELETE_SELF
+        | InotifyMask.IN_MOVE_SELF | InotifyMask.IN_ONLYDIR | InotifyMask.IN_EXCL_UNLINK;
 
-    private const uint ParentEvents = IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+    private const uint ParentEvents = InotifyMask.IN_CREATE | InotifyMask.IN_MOVED_TO | InotifyMask.IN_DELETE_SELF
+        | InotifyMask.IN_MOVE_SELF | InotifyMask.IN_ONLYDIR;
 
-    private const uint WatchLost = IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED;
+    private const uint WatchLost = InotifyMask.IN_DELETE_SELF | InotifyMask.IN_MOVE_SELF | InotifyMask.IN_UNMOUNT | InotifyMask.IN_IGNORED;
 
     // After these a plain file may still be empty or half written; its IN_CLOSE_WRITE is still to come.
-    private const uint MaybeUnfinished = IN_CREATE | IN_ATTRIB;
+    private const uint MaybeUnfinished = InotifyMask.IN_CREATE | InotifyMask.IN_ATTRIB;
 
     private readonly List<InotifyEvent> _batch = new();
     private int _directoryWatch = -1;
@@ -35,7 +36,7 @@ internal sealed partial class VassalMonitor
             bool overflowed = false;
             foreach (var e in _batch)
             {
-                if (e.Has(IN_Q_OVERFLOW))
+                if (e.Has(InotifyMask.IN_Q_OVERFLOW))
                 {
                     overflowed = true;
                 }
@@ -66,7 +67,7 @@ internal sealed partial class VassalMonitor
         if (e.Has(WatchLost))
         {
             // The kernel keeps watching a moved directory under its new name; a deleted one's watch is already gone.
-            LoseDirectory(stillWatched: e.Has(IN_MOVE_SELF));
+            LoseDirectory(stillWatched: e.Has(InotifyMask.IN_MOVE_SELF));
             if (TryWatchDirectory())
             {
                 ScanDirectory();
@@ -84,7 +85,7 @@ internal sealed partial class VassalMonitor
         {
             int watch = _parentWatch;
             _parentWatch = -1;
-            if (e.Has(IN_MOVE_SELF))
+            if (e.Has(InotifyMask.IN_MOVE_SELF))
             {
                 _inotify.RemoveWatch(watch);
             }

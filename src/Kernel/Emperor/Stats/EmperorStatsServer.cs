@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 
@@ -131,7 +130,7 @@ internal sealed partial class EmperorStatsServer : IDisposable
             if (outcome == AcceptOutcome.Failed)
             {
                 // Rest until the next tick rather than spin on a listener that stays readable.
-                Log.AcceptFailed(Logger, Address, errno, Marshal.GetPInvokeErrorMessage(errno));
+                Log.AcceptFailed(Logger, Address, errno, Errno.Describe(errno));
                 Loop.Remove(_listener.Fd);
                 _acceptPaused = true;
                 _timer!.Run();

@@ -1,4 +1,4 @@
-namespace ForkServer.Kernel.Emperor.Monitoring;
+namespace ForkServer.Kernel.Posix;
 
 /// <summary>
 /// One decoded struct inotify_event. A class, not a struct: a list of a struct of ours is generic code that

@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using ForkServer.Kernel.Posix;
 using static Tmds.Linux.LibC;
 
-namespace ForkServer.Kernel.Emperor.Monitoring;
+namespace ForkServer.Kernel.Posix;
 
 /// <summary>A non-blocking, close-on-exec inotify descriptor with checked calls.</summary>
-internal sealed unsafe class InotifyInstance : IDisposable
+internal sealed unsafe partial class InotifyInstance : IDisposable
 {
     // Room for hundreds of events per read(2): a burst of vassal files is drained in a few calls.
     private const int ReadBufferSize = 64 * 1024;
@@ -16,7 +15,7 @@ internal sealed unsafe class InotifyInstance : IDisposable
     public InotifyInstance()
     {
         Fd = PosixException.ThrowIfFailed(
-            InotifyCalls.InotifyInit1(InotifyCalls.IN_NONBLOCK | InotifyCalls.IN_CLOEXEC), "inotify_init1");
+            InotifyInit1(IN_NONBLOCK | IN_CLOEXEC), "inotify_init1");
     }
 
     /// <summary>The descriptor to watch for readability.</summary>
@@ -30,14 +29,14 @@ internal sealed unsafe class InotifyInstance : IDisposable
         Encoding.UTF8.GetBytes(path, native);
         fixed (byte* p = native)
         {
-            return PosixException.ThrowIfFailed(InotifyCalls.InotifyAddWatch(Fd, p, mask), $"inotify_add_watch({path})");
+            return PosixException.ThrowIfFailed(InotifyAddWatch(Fd, p, mask), $"inotify_add_watch({path})");
         }
     }
 
     /// <summary>Drops a watch the kernel may already have dropped itself (its directory deleted).</summary>
     public void RemoveWatch(int watch)
     {
-        if (InotifyCalls.InotifyRemoveWatch(Fd, watch) < 0)
+        if (InotifyRemoveWatch(Fd, watch) < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             if (errno != EINVAL)
@@ -94,7 +93,7 @@ internal sealed unsafe class InotifyInstance : IDisposable
     {
         // The kernel only returns whole records; the name is NUL-padded to an alignment boundary.
         int offset = 0;
-        while (offset + InotifyCalls.EventHeaderSize <= length)
+        while (offset + EventHeaderSize <= length)
         {
             byte* record = buffer + offset;
             int watch = *(int*)record;
@@ -103,13 +102,13 @@ internal sealed unsafe class InotifyInstance : IDisposable
             string? name = null;
             if (nameLength > 0)
             {
-                var nameBytes = new ReadOnlySpan<byte>(record + InotifyCalls.EventHeaderSize, nameLength);
+                var nameBytes = new ReadOnlySpan<byte>(record + EventHeaderSize, nameLength);
                 int end = nameBytes.IndexOf((byte)0);
                 name = Encoding.UTF8.GetString(end < 0 ? nameBytes : nameBytes[..end]);
             }
 
             events.Add(new InotifyEvent(watch, mask, name));
-            offset += InotifyCalls.EventHeaderSize + nameLength;
+            offset += EventHeaderSize + nameLength;
         }
     }
 }
