@@ -1,11 +1,8 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
-using Tmds.Linux;
-using static Tmds.Linux.LibC;
 
 namespace ForkServer.Kernel.Warmup;
 
@@ -19,7 +16,7 @@ namespace ForkServer.Kernel.Warmup;
 /// Single-threaded (non-blocking sockets driven by a private <see cref="EventLoop"/>), so it is fork-safe, and
 /// the application is never called: a fixed handler answers, echoing the request the way a loader reads it.
 /// </remarks>
-internal static unsafe class HttpRehearsal
+internal static class HttpRehearsal
 {
     private const int TimeoutMs = 2000;
 
@@ -38,29 +35,25 @@ internal static unsafe class HttpRehearsal
         using var loop = new EventLoop();
         var server = new HttpServerLoop(loop, listener, new EchoHandler(), limits, logger);
         server.Start();
-        int client = Connect(listener.Port);
+        int client = TcpClients.Connect(SocketEndpoint.Parse($"127.0.0.1:{listener.Port}"));
         try
         {
             SendAll(client, s_requests);
             var received = new StringBuilder();
             long deadline = Environment.TickCount64 + TimeoutMs;
-            byte* buffer = stackalloc byte[4096];
+            byte[] buffer = new byte[4096];
             while (true)
             {
                 loop.RunOnce(10);
-                long n = recv(client, buffer, 4096, MSG_DONTWAIT);
-                if (n == 0)
+                switch (SocketIo.Receive(client, buffer, out int count, out int errno))
                 {
-                    return received.ToString();
-                }
-
-                if (n > 0)
-                {
-                    received.Append(Encoding.Latin1.GetString(buffer, (int)n));
-                }
-                else if (Marshal.GetLastPInvokeError() is var errno && errno != EAGAIN && errno != EINTR)
-                {
-                    throw new PosixException("recv on the rehearsal client", errno);
+                    case IoOutcome.EndOfStream:
+                        return received.ToString();
+                    case IoOutcome.Transferred:
+                        received.Append(Encoding.Latin1.GetString(buffer, 0, count));
+                        break;
+                    case IoOutcome.Failed:
+                        throw new PosixException("recv on the rehearsal client", errno);
                 }
 
                 if (Environment.TickCount64 > deadline)
@@ -71,37 +64,17 @@ internal static unsafe class HttpRehearsal
         }
         finally
         {
-            close(client);
+            Descriptors.Close(client);
             server.CloseAll();
         }
     }
 
-    private static int Connect(int port)
-    {
-        int fd = PosixException.ThrowIfFailed(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), "socket for the rehearsal client");
-        var endpoint = SocketEndpoint.Parse($"127.0.0.1:{port}");
-        sockaddr_storage storage;
-        socklen_t length = endpoint.Write(&storage);
-
-        // Loopback completes the handshake inside connect(); EINPROGRESS would still be fine for the send below.
-        if (connect(fd, (sockaddr*)&storage, length) < 0 && Marshal.GetLastPInvokeError() is var errno && errno != EINPROGRESS)
-        {
-            close(fd);
-            throw new PosixException($"connect to the rehearsal listener {endpoint}", errno);
-        }
-
-        return fd;
-    }
-
+    // Loopback takes the whole request at once, or not at all when the handshake is still under way.
     private static void SendAll(int fd, byte[] bytes)
     {
-        fixed (byte* start = bytes)
+        if (SocketIo.Send(fd, bytes, out int sent, out int errno) != IoOutcome.Transferred || sent != bytes.Length)
         {
-            long sent = send(fd, start, bytes.Length, MSG_NOSIGNAL);
-            if (sent != bytes.Length)
-            {
-                throw new PosixException($"send of the rehearsal requests ({sent} of {bytes.Length} bytes)", sent < 0 ? Marshal.GetLastPInvokeError() : EAGAIN);
-            }
+            throw new PosixException($"send of the rehearsal requests ({sent} of {bytes.Length} bytes)", errno);
         }
     }
 
