@@ -42,6 +42,30 @@ internal static class AdoptionChannel
         FdPassing.Send(socket, ForkServerRequest.Encode(argv, mask), passed, deadline);
     }
 
+    /// <summary>Hands <paramref name="request"/> on as it came, its fds behind <paramref name="leading"/> (base to spare).</summary>
+    /// <inheritdoc cref="Send(int, int?, IReadOnlyList{string}, ForkServerFdMask, ReadOnlySpan{int}, long)"/>
+    public static void HandOn(int socket, int leading, HandedRequest request, long deadline)
+        => Send(socket, leading, request.Request.Argv, request.Request.Mask, request.Fds(), deadline);
+
+    /// <summary>
+    /// Hands <paramref name="request"/> on to a spare worker: its arguments, the Emperor link and the on-demand socket
+    /// (the config pipe is the master's to close), behind <paramref name="readyPipe"/>, the write end of the worker's
+    /// ready pipe.
+    /// </summary>
+    /// <inheritdoc cref="Send(int, int?, IReadOnlyList{string}, ForkServerFdMask, ReadOnlySpan{int}, long)"/>
+    public static void HandOnToSpareWorker(int socket, int readyPipe, HandedRequest request, long deadline)
+    {
+        var mask = request.Request.Mask & ~ForkServerFdMask.Config;
+        Span<int> fds = stackalloc int[ForkServerRequest.FdCountOf(mask)];
+        fds[ForkServerRequest.ControlFdIndex] = request.Control.Fd;
+        if (request.OnDemand is { } onDemand)
+        {
+            fds[^1] = onDemand.Fd;
+        }
+
+        Send(socket, readyPipe, request.Request.Argv, mask, fds, deadline);
+    }
+
     /// <summary>
     /// Reads one request: the 4-byte header, with the fds attached to its first bytes, then the argv body, under one
     /// deadline; on any error every fd that arrived is closed before the exception leaves.

@@ -108,7 +108,7 @@ internal sealed class SpareVassal : IDisposable
     /// <exception cref="PosixException">The spare is gone (EPIPE, ECONNRESET).</exception>
     /// <exception cref="TimeoutException">The spare did not take the request before <paramref name="deadline"/>.</exception>
     public void HandOver(int connection, HandedRequest request, long deadline)
-        => AdoptionChannel.Send(Channel, connection, request.Request.Argv, request.Request.Mask, request.Fds(), deadline);
+        => AdoptionChannel.HandOn(Channel, connection, request, deadline);
 
     /// <summary>Kills a spare that never reported: its pid comes from the intermediate child that forked it.</summary>
     /// <returns>The pid killed, or null if the intermediate never reported one.</returns>

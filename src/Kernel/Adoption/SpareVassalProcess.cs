@@ -41,7 +41,7 @@ internal sealed partial class SpareVassalProcess(
         HandedRequest? request;
         try
         {
-            ReportReady();
+            ReportReady(channel, timeout);
             request = AdoptionChannel.Await(channel, timeout);
         }
         catch (Exception e) when (e is WireFormatException or TimeoutException or EndOfStreamException or PosixException or FdPassingException)
@@ -70,7 +70,7 @@ internal sealed partial class SpareVassalProcess(
     /// The spare's pid on the channel. A base that handed a request over before this report came has closed its end
     /// already (EPIPE), and the request still waits in the channel: so a failure here is not one.
     /// </summary>
-    private void ReportReady()
+    public static void ReportReady(int channel, TimeSpan timeout)
     {
         try
         {

@@ -2,7 +2,6 @@ using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
-using ForkServer.Kernel.Wire;
 
 namespace ForkServer.Kernel.Adoption;
 
@@ -63,24 +62,16 @@ internal sealed class SpareWorker : IDisposable
     }
 
     /// <summary>
-    /// Hands the worker <paramref name="request"/>: its arguments, the Emperor link and the on-demand socket (the
-    /// config pipe is the master's to close), behind the write end of a new ready pipe. The caller keeps its copies.
+    /// Hands the worker <paramref name="request"/> (<see cref="AdoptionChannel.HandOnToSpareWorker"/>) behind the write
+    /// end of a new ready pipe. The caller keeps its copies of the request's fds.
     /// </summary>
     /// <exception cref="PosixException">The worker is gone.</exception>
     public void Adopt(HandedRequest request, long deadline)
     {
-        var mask = request.Request.Mask & ~ForkServerFdMask.Config;
-        Span<int> fds = stackalloc int[ForkServerRequest.FdCountOf(mask)];
-        fds[ForkServerRequest.ControlFdIndex] = request.Control.Fd;
-        if (request.OnDemand is { } onDemand)
-        {
-            fds[^1] = onDemand.Fd;
-        }
-
         var (readyRead, readyWrite) = VassalMaster.CreateReadyPipe();
         try
         {
-            AdoptionChannel.Send(Channel, readyWrite, request.Request.Argv, mask, fds, deadline);
+            AdoptionChannel.HandOnToSpareWorker(Channel, readyWrite, request, deadline);
             ReadyPipe = readyRead;
         }
         catch

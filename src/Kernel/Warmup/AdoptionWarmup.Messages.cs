@@ -38,9 +38,9 @@ internal sealed partial class AdoptionWarmup
         var (baseEnd, spareEnd) = StreamSocketPair.Create("a rehearsed spare");
         try
         {
-            FdPassing.Send(spareEnd, BitConverter.GetBytes(ProcessCalls.GetPid()), [], Deadline());
+            SpareVassalProcess.ReportReady(spareEnd, timeout);
             FdPassing.ReceiveExactly(baseEnd, new byte[sizeof(int)], [], Deadline());
-            AdoptionChannel.Send(baseEnd, connection, request.Request.Argv, request.Request.Mask, request.Fds(), Deadline());
+            AdoptionChannel.HandOn(baseEnd, connection, request, Deadline());
             return AdoptionChannel.Await(spareEnd, timeout) ?? throw new EndOfStreamException("the rehearsed hand-over arrived empty");
         }
         finally
@@ -57,8 +57,7 @@ internal sealed partial class AdoptionWarmup
         var (readyRead, readyWrite) = VassalMaster.CreateReadyPipe();
         try
         {
-            var mask = handed.Request.Mask & ~ForkServerFdMask.Config;
-            AdoptionChannel.Send(masterEnd, readyWrite, handed.Request.Argv, mask, [handed.Control.Fd], Deadline());
+            AdoptionChannel.HandOnToSpareWorker(masterEnd, readyWrite, handed, Deadline());
             return AdoptionChannel.Await(workerEnd, timeout) ?? throw new EndOfStreamException("the rehearsed adoption arrived empty");
         }
         finally

@@ -62,6 +62,32 @@ public sealed class AdoptionChannelTests
         Assert.True(onDemand.AllWriteEndsClosed());
     }
 
+    [Fact]
+    public void A_request_handed_on_to_a_spare_worker_leaves_the_config_pipe_behind_and_keeps_the_on_demand_socket()
+    {
+        using var fromEmperor = ConnectedPair.OverSocketPair();
+        using var toWorker = ConnectedPair.OverSocketPair();
+        using var emperor = Pipe.Create();
+        using var config = Pipe.Create();
+        using var onDemand = Pipe.Create();
+        using var ready = Pipe.Create();
+        var all = ForkServerFdMask.Control | ForkServerFdMask.Config | ForkServerFdMask.OnDemand;
+        AdoptionChannel.Send(fromEmperor.Sender, null, Argv, all, [emperor.WriteEnd, config.WriteEnd, onDemand.WriteEnd], Deadline());
+        using var master = AdoptionChannel.Receive(fromEmperor.Receiver, Timeout, withLeading: false);
+
+        AdoptionChannel.HandOnToSpareWorker(toWorker.Sender, ready.WriteEnd, master, Deadline());
+        using var worker = AdoptionChannel.Receive(toWorker.Receiver, Timeout, withLeading: true);
+
+        Assert.Equal(ForkServerFdMask.Control | ForkServerFdMask.OnDemand, worker.Request.Mask);
+        Assert.Equal(Argv, worker.Request.Argv);
+        Assert.Null(worker.Config);
+        master.Dispose();
+        onDemand.CloseWriteEnd();
+        Assert.False(onDemand.AllWriteEndsClosed());
+        worker.OnDemand!.Dispose();
+        Assert.True(onDemand.AllWriteEndsClosed());
+    }
+
     [Theory]
     [InlineData(0x05)] // announces an on-demand socket that does not come
     [InlineData(0x07)] // and a config pipe
