@@ -7,8 +7,12 @@ namespace ForkServer.Abstractions;
 public interface IResponse
 {
     /// <summary>Sends the status line and headers. Call exactly once, before any body.</summary>
-    /// <param name="status">The status code, 100 to 999.</param>
-    /// <param name="headers">Header fields as Latin-1 strings; no CR or LF allowed.</param>
+    /// <param name="status">The status code, 200 to 999: a 1xx is interim, never a final response.</param>
+    /// <param name="headers">
+    /// Header fields as Latin-1 strings: names are tokens, values hold no control character but HTAB. A
+    /// <c>Transfer-Encoding: chunked</c> is dropped: the kernel frames the body itself.
+    /// </param>
+    /// <exception cref="ArgumentException">A status or header field that breaks these rules (the kernel answers 500 instead).</exception>
     void Start(int status, IReadOnlyList<KeyValuePair<string, string>> headers);
 
     /// <summary>Sends a piece of the body. Writes after the client went away are dropped.</summary>

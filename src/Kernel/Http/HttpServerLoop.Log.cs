@@ -40,5 +40,14 @@ internal sealed partial class HttpServerLoop
 
         [LoggerMessage(1111, LogLevel.Warning, "Client on fd {Fd} read nothing for {Seconds} s; response abandoned")]
         public static partial void WriteTimedOut(ILogger logger, int fd, int seconds);
+
+        [LoggerMessage(1120, LogLevel.Error, "The response to {Method} {Target} was aborted before any byte of it was sent; answered 500")]
+        public static partial void AbortedBeforeSending(ILogger logger, string method, string target);
+
+        [LoggerMessage(1121, LogLevel.Warning, "Client on fd {Fd} took more than {Seconds} s in all to read one response; response abandoned")]
+        public static partial void ResponseWaitExceeded(ILogger logger, int fd, int seconds);
+
+        [LoggerMessage(1122, LogLevel.Error, "The request body of {Method} {Target} could not be stored; answered 500")]
+        public static partial void BodyNotStored(ILogger logger, Exception exception, string method, string target);
     }
 }

@@ -31,6 +31,7 @@ internal sealed partial class HttpServerLoop
         Handler = handler;
         Limits = limits;
         Logger = logger;
+        BodyMemory = new RequestBodyMemory(limits.MaxBufferedBodyBytes, Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } tmp ? tmp : "/tmp");
     }
 
     /// <summary>Invoked after each request the handler answered (the worker reports itself loyal after the first).</summary>
@@ -46,6 +47,9 @@ internal sealed partial class HttpServerLoop
     internal HttpLimits Limits { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>What the request bodies of this worker's connections may hold in memory together.</summary>
+    internal RequestBodyMemory BodyMemory { get; }
 
     /// <summary>Set by <see cref="StopAccepting"/>: responses end their connections.</summary>
     internal bool IsStopping { get; private set; }

@@ -21,6 +21,7 @@ internal static class KernelOptions
         new("listen", OptionType.Integer, "Backlog of listening sockets"),
         new("buffer-size", OptionType.Integer, "Largest request header accepted, in bytes"),
         new("limit-post", OptionType.Integer, "Largest request body accepted, in bytes"),
+        new("post-buffering", OptionType.Integer, "Request bodies larger than this many bytes are spooled to an unlinked file in $TMPDIR (default 65536; 0: every body)"),
         new("reload-mercy", OptionType.Integer, "Seconds to wait for processes to stop on reload or shutdown before killing them"),
         new("worker-reload-mercy", OptionType.Integer, "Seconds to wait for a worker to stop on reload before killing it"),
         new("socket-timeout", OptionType.Integer, "Timeout of socket reads, writes and connects, in seconds"),

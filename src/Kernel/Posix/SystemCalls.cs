@@ -98,6 +98,14 @@ internal static unsafe partial class SystemCalls
     [LibraryImport(LibC, EntryPoint = "open", SetLastError = true)]
     public static partial int Open(byte* path, int flags);
 
+    /// <summary>open(2) with a mode, for O_CREAT and O_TMPFILE.</summary>
+    [LibraryImport(LibC, EntryPoint = "open", SetLastError = true)]
+    public static partial int OpenCreating(byte* path, int flags, uint mode);
+
+    /// <summary>mkostemp(3): creates and opens a file from a template ending in XXXXXX, which it fills in.</summary>
+    [LibraryImport(LibC, EntryPoint = "mkostemp", SetLastError = true)]
+    public static partial int MakeTemporary(byte* template, int flags);
+
     /// <summary>struct pollfd.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct PollDescriptor

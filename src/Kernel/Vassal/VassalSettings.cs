@@ -27,7 +27,11 @@ internal sealed record VassalSettings(
             MaxHeaderBytes = (int)Positive(options, "buffer-size", defaults.MaxHeaderBytes, max: 1024 * 1024),
             MaxBodyBytes = Positive(options, "limit-post", defaults.MaxBodyBytes, max: long.MaxValue),
             WriteTimeoutSeconds = (int)Positive(options, "socket-timeout", defaults.WriteTimeoutSeconds, max: 3600),
+            PostBufferingBytes = InRange(options, "post-buffering", defaults.PostBufferingBytes, min: 0, max: Array.MaxLength),
         };
+
+        // A body of the post-buffering size always fits in memory, however large the setting.
+        limits = limits with { MaxBufferedBodyBytes = Math.Max(defaults.MaxBufferedBodyBytes, limits.PostBufferingBytes) };
         return new VassalSettings(
             httpSocket,
             processes,

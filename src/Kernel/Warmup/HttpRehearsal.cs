@@ -88,7 +88,7 @@ internal static class HttpRehearsal
                 .Append(' ').Append(request.QueryString).Append(' ').Append(request.Protocol).Append(' ')
                 .Append(request.Scheme).Append(' ').Append(request.RemoteAddress).Append(':').Append(request.RemotePort)
                 .Append(' ').Append(request.ServerAddress).Append(':').Append(request.ServerPort).Append(' ')
-                .Append(request.Body.Length);
+                .Append(request.Body.Length).Append(' ').Append(request.BodyLength).Append(' ').Append(request.BodyFile);
             foreach (var (name, value) in request.Headers)
             {
                 text.Append('\n').Append(name).Append(": ").Append(value);

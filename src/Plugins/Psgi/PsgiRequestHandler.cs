@@ -15,6 +15,6 @@ internal sealed class PsgiRequestHandler(PerlInterpreter interpreter, int appId,
     public void Handle(IRequest request, IResponse response)
     {
         _environment.Build(request);
-        interpreter.Serve(appId, _environment, request.Body.Span, response, logger);
+        interpreter.Serve(appId, _environment, request.Body.Span, request.BodyFile, response, logger);
     }
 }

@@ -8,8 +8,9 @@ public sealed class HttpRequestBodyTests
 {
     private static void EchoBody(IRequest request, IResponse response)
     {
-        response.Start(200, [new("Content-Type", "application/octet-stream"), new("Content-Length", request.Body.Length.ToString())]);
-        response.Write(request.Body.Span);
+        byte[] body = RequestBodies.ReadAll(request);
+        response.Start(200, [new("Content-Type", "application/octet-stream"), new("Content-Length", body.Length.ToString())]);
+        response.Write(body);
         response.Complete();
     }
 

@@ -12,6 +12,8 @@ internal sealed record FakeRequest : IRequest
     public string Protocol { get; init; } = "HTTP/1.1";
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [new("Host", "localhost:8080")];
     public ReadOnlyMemory<byte> Body { get; init; }
+    public int BodyFile { get; init; } = -1;
+    public long BodyLength => BodyFile < 0 ? Body.Length : new FileInfo($"/proc/self/fd/{BodyFile}").Length;
     public string RemoteAddress { get; init; } = "127.0.0.1";
     public int RemotePort { get; init; } = 40123;
     public string ServerAddress { get; init; } = "127.0.0.2";

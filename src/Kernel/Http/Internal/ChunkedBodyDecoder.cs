@@ -3,17 +3,17 @@ using System.Buffers;
 namespace ForkServer.Kernel.Http.Internal;
 
 /// <summary>
-/// Decodes a chunked request body (RFC 9112 §7.1) incrementally, as bytes arrive. Chunk extensions and trailer
-/// fields are skipped: the handler gets the body only.
+/// Decodes a chunked request body (RFC 9112 §7.1) incrementally, as bytes arrive, into <paramref name="body"/>.
+/// Chunk extensions and trailer fields are skipped: the handler gets the body only.
 /// </summary>
-internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
+internal sealed class ChunkedBodyDecoder(IBufferWriter<byte> body, long maxBodyBytes, int maxTrailerBytes)
 {
     // A chunk-size line is a few hex digits; the room is for extensions, which nobody should need more of.
     private const int MaxSizeLineBytes = 4096;
 
     private static readonly SearchValues<byte> HexDigits = SearchValues.Create("0123456789abcdefABCDEF"u8);
 
-    private readonly ArrayBufferWriter<byte> _body = new();
+    private long _decoded;
     private Stage _stage = Stage.SizeLine;
     private long _chunkRemaining;
     private int _trailerBytes;
@@ -26,9 +26,6 @@ internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
         Trailer,
         Done,
     }
-
-    /// <summary>The body decoded so far (all of it once <see cref="Decode"/> returned true).</summary>
-    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
 
     /// <summary>Consumes as much of <paramref name="input"/> as belongs to the body.</summary>
     /// <param name="input">Bytes received after what was consumed before.</param>
@@ -44,7 +41,7 @@ internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
             switch (_stage)
             {
                 case Stage.SizeLine:
-                    int lineEnd = rest.IndexOf("\r\n"u8);
+                    int lineEnd = LineEnd(rest);
                     if (lineEnd < 0)
                     {
                         return rest.Length > MaxSizeLineBytes ? throw Malformed() : false;
@@ -52,7 +49,7 @@ internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
 
                     _chunkRemaining = ParseChunkSize(rest[..lineEnd]);
                     consumed += lineEnd + 2;
-                    if (_body.WrittenCount + _chunkRemaining > maxBodyBytes)
+                    if (_decoded + _chunkRemaining > maxBodyBytes)
                     {
                         throw new HttpProtocolException(413, "request body too large");
                     }
@@ -67,7 +64,8 @@ internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
                         return false;
                     }
 
-                    _body.Write(rest[..take]);
+                    body.Write(rest[..take]);
+                    _decoded += take;
                     consumed += take;
                     _chunkRemaining -= take;
                     _stage = _chunkRemaining == 0 ? Stage.DataEnd : Stage.Data;
@@ -84,7 +82,7 @@ internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
                     break;
 
                 case Stage.Trailer:
-                    int fieldEnd = rest.IndexOf("\r\n"u8);
+                    int fieldEnd = LineEnd(rest);
                     int seen = _trailerBytes + (fieldEnd < 0 ? rest.Length : fieldEnd + 2);
                     if (seen > maxTrailerBytes)
                     {
@@ -104,6 +102,16 @@ internal sealed class ChunkedBodyDecoder(long maxBodyBytes, int maxTrailerBytes)
         }
 
         return true;
+    }
+
+    /// <summary>Where the CRLF ending the first line of <paramref name="rest"/> starts; -1 when it has not arrived.</summary>
+    /// <exception cref="HttpProtocolException">The line ends with a bare LF, so the CRLF waited for would never come.</exception>
+    private static int LineEnd(ReadOnlySpan<byte> rest)
+    {
+        int lineFeed = rest.IndexOf((byte)'\n');
+        return lineFeed < 0 ? -1
+            : lineFeed > 0 && rest[lineFeed - 1] == '\r' ? lineFeed - 1
+            : throw Malformed();
     }
 
     private static long ParseChunkSize(ReadOnlySpan<byte> line)

@@ -41,6 +41,15 @@ internal sealed partial class HttpConnection
                 _response.SendError(500, "the application sent no response", closeConnection: false);
             }
         }
+        else if (_response.IsAborted && !_response.HasSentBytes && !_response.ClientDisconnected)
+        {
+            // Nothing reached the client yet (the head waits in the buffer until the first flush): a 500 tells it
+            // what a connection closed without a word would not.
+            HttpServerLoop.Log.AbortedBeforeSending(_server.Logger, request.Method, request.RawTarget);
+            _response.SendError(500, "Internal Server Error", closeConnection: true);
+        }
+
+        _body.Release();
 
         LastActivity = Environment.TickCount64;
         HasServedRequest = true;

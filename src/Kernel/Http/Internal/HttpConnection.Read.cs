@@ -1,14 +1,13 @@
+using System.Buffers;
 using ForkServer.Kernel.Posix;
 
 namespace ForkServer.Kernel.Http.Internal;
 
-/// <summary>Receiving: the head into the reusable input buffer, the body beside it.</summary>
+/// <summary>Receiving: the head into the reusable input buffer, the body into its <see cref="RequestBodyBuffer"/>.</summary>
 internal sealed partial class HttpConnection
 {
     private HttpRequest? _pending;
     private RequestFraming _framing;
-    private byte[]? _body;
-    private int _bodyReceived;
     private ChunkedBodyDecoder? _chunkedBody;
 
     /// <summary>Serves every request that is complete, then waits for the next readiness callback.</summary>
@@ -45,6 +44,11 @@ internal sealed partial class HttpConnection
             Refuse(e);
             return false;
         }
+        catch (PosixException e)
+        {
+            RefuseUnstoredBody(e);
+            return false;
+        }
     }
 
     private void BeginBody()
@@ -58,12 +62,12 @@ internal sealed partial class HttpConnection
                 throw new HttpProtocolException(413, "request body too large");
             }
 
-            _body = new byte[_framing.ContentLength];
-            _bodyReceived = 0;
+            _body.Begin(_framing.ContentLength);
         }
         else if (_framing.Encoding == BodyEncoding.Chunked)
         {
-            _chunkedBody = new ChunkedBodyDecoder(limits.MaxBodyBytes, limits.MaxHeaderBytes);
+            _body.Begin(-1);
+            _chunkedBody = new ChunkedBodyDecoder(_body, limits.MaxBodyBytes, limits.MaxHeaderBytes);
         }
 
         // A client that already sent body bytes is not waiting for permission.
@@ -93,6 +97,16 @@ internal sealed partial class HttpConnection
             Refuse(e);
             return false;
         }
+        catch (PosixException e)
+        {
+            RefuseUnstoredBody(e);
+            return false;
+        }
+
+        var request = _pending!;
+        request.Body = _body.Memory;
+        request.BodyFile = _body.File;
+        request.BodyLength = _body.Length;
 
         Dispatch();
         return State == ConnectionState.ReadingHead;
@@ -100,26 +114,24 @@ internal sealed partial class HttpConnection
 
     private bool ReceiveFixedBody()
     {
-        var body = _body!;
-        int buffered = Math.Min(_inputEnd - _inputStart, body.Length - _bodyReceived);
-        _input.AsSpan(_inputStart, buffered).CopyTo(body.AsSpan(_bodyReceived));
+        long length = _framing.ContentLength;
+        int buffered = (int)Math.Min(_inputEnd - _inputStart, length - _body.Length);
+        _body.Write(_input.AsSpan(_inputStart, buffered));
         _inputStart += buffered;
-        _bodyReceived += buffered;
 
-        // The rest goes straight into the body: no copy through the input buffer.
-        while (_bodyReceived < body.Length)
+        // The rest goes straight into the body's array (or the spool's scratch buffer): no copy through the input buffer.
+        while (_body.Length < length)
         {
-            int n = Receive(body.AsSpan(_bodyReceived));
+            var target = _body.GetSpan();
+            int n = Receive(target[..(int)Math.Min(target.Length, length - _body.Length)]);
             if (n <= 0)
             {
                 return false;
             }
 
-            _bodyReceived += n;
+            _body.Advance(n);
         }
 
-        _pending!.Body = body;
-        _body = null;
         return true;
     }
 
@@ -132,7 +144,6 @@ internal sealed partial class HttpConnection
             _inputStart += consumed;
             if (done)
             {
-                _pending!.Body = decoder.Body;
                 _chunkedBody = null;
                 return true;
             }

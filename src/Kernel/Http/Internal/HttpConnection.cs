@@ -14,6 +14,7 @@ internal sealed partial class HttpConnection
     private readonly HttpServerLoop _server;
     private readonly ConnectionEndpoints _endpoints;
     private readonly HttpResponse _response;
+    private readonly RequestBodyBuffer _body;
     private readonly byte[] _input;
     private int _inputStart;
     private int _inputEnd;
@@ -26,6 +27,7 @@ internal sealed partial class HttpConnection
         Fd = fd;
         _endpoints = endpoints;
         _response = new HttpResponse(fd, server.Limits, server.Logger);
+        _body = new RequestBodyBuffer(server.BodyMemory, server.Limits.PostBufferingBytes);
 
         // Room for a whole head of the largest allowed size plus whatever was pipelined behind it.
         _input = new byte[Math.Max(server.Limits.MaxHeaderBytes + 4096, 16 * 1024)];
@@ -80,6 +82,7 @@ internal sealed partial class HttpConnection
         }
 
         State = ConnectionState.Closed;
+        _body.Release();
         _server.Loop.Remove(Fd);
         Descriptors.Close(Fd);
         _server.Forget(this);
@@ -100,6 +103,7 @@ internal sealed partial class HttpConnection
         // Closing with unread input makes the kernel send a reset, which can destroy the reply before the
         // client reads it; so stop sending, and read until the client closes (or too much arrives).
         _pending = null;
+        _body.Release();
         _inputStart = _inputEnd = 0;
         State = ConnectionState.Draining;
         LastActivity = Environment.TickCount64;
@@ -107,6 +111,13 @@ internal sealed partial class HttpConnection
         {
             Close();
         }
+    }
+
+    /// <summary>The body could not be stored (no space left for its spool file...): the server's fault, not the client's.</summary>
+    private void RefuseUnstoredBody(PosixException error)
+    {
+        HttpServerLoop.Log.BodyNotStored(_server.Logger, error, _pending?.Method ?? "-", _pending?.RawTarget ?? "-");
+        Refuse(new HttpProtocolException(500, "the request body could not be stored"));
     }
 
     private void Drain()

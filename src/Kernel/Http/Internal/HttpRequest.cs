@@ -19,6 +19,10 @@ internal sealed class HttpRequest : IRequest
 
     public ReadOnlyMemory<byte> Body { get; set; }
 
+    public int BodyFile { get; set; } = -1;
+
+    public long BodyLength { get; set; }
+
     public required string RemoteAddress { get; init; }
 
     public required int RemotePort { get; init; }

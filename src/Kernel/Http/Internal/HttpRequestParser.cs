@@ -33,6 +33,13 @@ internal static class HttpRequestParser
         }
 
         int end = data[start..].IndexOf("\r\n\r\n"u8);
+
+        // Lines end with CRLF. A bare LF would never make the blank line the head waits for: refused at once.
+        if (HasBareLineFeed(end < 0 ? data : data[..(start + end + 4)]))
+        {
+            throw new HttpProtocolException(400, "line ending without CR");
+        }
+
         if (end < 0)
         {
             return data.Length >= maxHeaderBytes
@@ -61,6 +68,13 @@ internal static class HttpRequestParser
         }
 
         framing = fields.ToFraming(protocol);
+        if (AbsoluteForm.TrySplit(target, out string? authority, out string? originForm))
+        {
+            // RFC 9112 §3.2.2: the host in an absolute-form target overrides the Host field.
+            target = originForm;
+            SetHost(headers, authority);
+        }
+
         int query = target.IndexOf('?');
         request = new HttpRequest
         {
@@ -77,6 +91,38 @@ internal static class HttpRequestParser
         };
         consumed = start + end + 4;
         return true;
+    }
+
+    private static bool HasBareLineFeed(ReadOnlySpan<byte> data)
+    {
+        int offset = 0;
+        int found;
+        while ((found = data[offset..].IndexOf((byte)'\n')) >= 0)
+        {
+            int at = offset + found;
+            if (at == 0 || data[at - 1] != '\r')
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+
+        return false;
+    }
+
+    private static void SetHost(List<KeyValuePair<string, string>> headers, string authority)
+    {
+        for (int i = 0; i < headers.Count; i++)
+        {
+            if (headers[i].Key.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                headers[i] = new(headers[i].Key, authority);
+                return;
+            }
+        }
+
+        headers.Add(new("Host", authority));
     }
 
     private static void ParseRequestLine(ReadOnlySpan<byte> line, out string method, out string target, out string protocol)

@@ -12,8 +12,12 @@ internal sealed partial class HttpResponse
             throw new InvalidOperationException("Start called twice");
         }
 
-        ArgumentOutOfRangeException.ThrowIfLessThan(status, 100);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(status, 999);
+        // A 1xx is interim (RFC 9110 §15.2): sent as the final answer, the client would read the next response as
+        // this one's. 100 Continue is the server's business; upgrades (101) are not supported.
+        if (status < 200 || status > 999)
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "a final response status must be from 200 to 999");
+        }
 
         // A rejected header must leave nothing behind, so the caller can still answer 500.
         int mark = _buffered;
@@ -41,6 +45,14 @@ internal sealed partial class HttpResponse
                 }
                 else if (name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
                 {
+                    // The server owns the framing: "chunked" only says that no length is known, which the server
+                    // frames itself below (chunks for HTTP/1.1, a close for HTTP/1.0, where chunked does not exist).
+                    // Another coding is the handler's own encoding, sent as is on a closed connection.
+                    if (value.Trim().Equals("chunked", StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
                     handlerFramed = true;
                 }
 
@@ -90,11 +102,28 @@ internal sealed partial class HttpResponse
 
     private static void ValidateField(string name, string value)
     {
-        if (name.Length == 0 || name.AsSpan().IndexOfAny("\r\n:") >= 0 || value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        // Response splitting: a CR or LF from request data would let a client inject headers or a response, and
+        // other control bytes (NUL, VT...) are read as line ends or terminators by some clients and proxies.
+        if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(HttpTokens.TokenChars))
         {
-            // Response splitting: a CR or LF from request data would let a client inject headers or a response.
-            throw new ArgumentException($"response header '{name.ReplaceLineEndings("\\n")}' has an invalid name or value (CR, LF)");
+            throw new ArgumentException($"response header name '{Printable(name)}' is not a token (RFC 9110 §5.1)");
         }
+
+        if (value.AsSpan().ContainsAny(HttpTokens.InvalidValueChars))
+        {
+            throw new ArgumentException($"response header '{name}' has a control character in its value '{Printable(value)}'");
+        }
+    }
+
+    private static string Printable(string text)
+    {
+        var printable = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            printable.Append(c < ' ' || c == '\x7f' ? $"\\x{(int)c:x2}" : c);
+        }
+
+        return printable.ToString();
     }
 
     private void AppendStatusLine(int status)

@@ -91,11 +91,28 @@ internal sealed partial class HttpResponse
 
     private void WaitWritable(long deadline)
     {
+        // Each wait is bounded by the write timeout, and all the waits of one response together by the response's
+        // wait limit: a client reading a byte now and then would otherwise hold the worker for ever.
+        long budgetLeftMs = (limits.MaxResponseWaitSeconds * 1000L) - _waitedMs;
+        long started = Environment.TickCount64;
+
         // Writable, or in error: the next send tells which.
-        if (!Readiness.WaitWritable(fd, deadline, "poll(POLLOUT) on fd"))
+        bool writable = Readiness.WaitWritable(fd, Math.Min(deadline, started + budgetLeftMs), "poll(POLLOUT) on fd");
+        _waitedMs += Environment.TickCount64 - started;
+        if (writable)
+        {
+            return;
+        }
+
+        if (Environment.TickCount64 < deadline)
+        {
+            HttpServerLoop.Log.ResponseWaitExceeded(logger, fd, limits.MaxResponseWaitSeconds);
+        }
+        else
         {
             HttpServerLoop.Log.WriteTimedOut(logger, fd, limits.WriteTimeoutSeconds);
-            ClientDisconnected = true;
         }
+
+        ClientDisconnected = true;
     }
 }

@@ -24,6 +24,7 @@ internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger lo
     private bool _chunked;
     private long _declaredLength;
     private long _bodyWritten;
+    private long _waitedMs;
 
     public bool ClientDisconnected { get; private set; }
 
@@ -33,6 +34,9 @@ internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger lo
     public bool IsStarted => _started;
 
     public bool IsCompleted => _completed;
+
+    /// <summary>The response was ended by <see cref="Abort"/>.</summary>
+    public bool IsAborted => _aborted;
 
     /// <summary>The connection may carry another request once this response is complete.</summary>
     public bool KeepConnectionOpen => _completed && !_aborted && _keepAlive && !ClientDisconnected;
@@ -48,6 +52,7 @@ internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger lo
         _started = _completed = _aborted = _sendBody = _chunked = false;
         _declaredLength = -1;
         _bodyWritten = 0;
+        _waitedMs = 0;
         ClientDisconnected = false;
         HasSentBytes = false;
     }

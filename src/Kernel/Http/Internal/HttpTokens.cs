@@ -21,6 +21,14 @@ internal static class HttpTokens
     public static readonly SearchValues<byte> InvalidValueBytes = SearchValues.Create(
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
 
+    /// <summary><see cref="TokenBytes"/> as chars, for the header names a handler gives.</summary>
+    public static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary><see cref="InvalidValueBytes"/> as chars, for the header values a handler gives.</summary>
+    public static readonly SearchValues<char> InvalidValueChars = SearchValues.Create(
+        "\0\x01\x02\x03\x04\x05\x06\x07\x08\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f");
+
     private static readonly string[] s_methods = ["GET", "POST", Head, "PUT", "DELETE", "OPTIONS", "PATCH"];
 
     private static readonly string[] s_headerNames =

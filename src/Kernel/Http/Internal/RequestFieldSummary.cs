@@ -12,6 +12,7 @@ internal struct RequestFieldSummary
     private bool _close;
     private bool _keepAlive;
     private bool _expectContinue;
+    private int _hosts;
 
     /// <summary>Takes note of one field.</summary>
     /// <exception cref="HttpProtocolException">A Content-Length that is not a number or differs from an earlier one.</exception>
@@ -42,6 +43,10 @@ internal struct RequestFieldSummary
                 _keepAlive |= Ascii.EqualsIgnoreCase(option, "keep-alive"u8);
             }
         }
+        else if (Ascii.EqualsIgnoreCase(name, "Host"u8))
+        {
+            _hosts++;
+        }
         else if (Ascii.EqualsIgnoreCase(name, "Expect"u8))
         {
             _expectContinue = Ascii.EqualsIgnoreCase(value, "100-continue"u8);
@@ -49,14 +54,29 @@ internal struct RequestFieldSummary
     }
 
     /// <summary>Decides body framing and persistence once all fields are seen.</summary>
-    /// <exception cref="HttpProtocolException">Both Content-Length and Transfer-Encoding (a smuggling vector), or a coding other than chunked.</exception>
+    /// <exception cref="HttpProtocolException">
+    /// Both Content-Length and Transfer-Encoding (a smuggling vector), a coding other than chunked, Transfer-Encoding
+    /// in HTTP/1.0, or not exactly one Host in HTTP/1.1 (RFC 9112 §3.2; two in any version).
+    /// </exception>
     public readonly RequestFraming ToFraming(string protocol)
     {
         bool http11 = ReferenceEquals(protocol, HttpTokens.Http11);
+        if (_hosts > 1 || (http11 && _hosts == 0))
+        {
+            throw new HttpProtocolException(400, _hosts == 0 ? "no Host header field" : "more than one Host header field");
+        }
+
         bool keepAlive = !_close && (http11 || _keepAlive);
         bool expectContinue = _expectContinue && http11;
         if (_transferEncodings > 0)
         {
+            // HTTP/1.0 has no chunked coding (RFC 9112 §6.1): a body whose end the sender and a proxy in front may
+            // see differently. Refused as nginx does.
+            if (!http11)
+            {
+                throw new HttpProtocolException(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+
             if (_hasContentLength)
             {
                 throw new HttpProtocolException(400, "both Content-Length and Transfer-Encoding");

@@ -15,6 +15,7 @@ internal sealed class GlueVariables
         RequestEnv = lookUp("ForkServer::Psgi::req_env");
         RequestEnvPacked = lookUp("ForkServer::Psgi::req_env_packed");
         RequestBody = lookUp("ForkServer::Psgi::req_body");
+        RequestBodyFile = lookUp("ForkServer::Psgi::req_body_fd");
         ResponseMode = lookUp("ForkServer::Psgi::res_mode");
         ResponseStatus = lookUp("ForkServer::Psgi::res_status");
         ResponseHeaders = lookUp("ForkServer::Psgi::res_headers");
@@ -33,6 +34,7 @@ internal sealed class GlueVariables
     public nint RequestEnv { get; }
     public nint RequestEnvPacked { get; }
     public nint RequestBody { get; }
+    public nint RequestBodyFile { get; }
     public nint ResponseMode { get; }
     public nint ResponseStatus { get; }
     public nint ResponseHeaders { get; }

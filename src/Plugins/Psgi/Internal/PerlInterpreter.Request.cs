@@ -16,10 +16,11 @@ internal sealed unsafe partial class PerlInterpreter
     /// <summary>Runs application <paramref name="appId"/> on one request and sends its response.</summary>
     /// <param name="appId">What <see cref="LoadApplication"/> returned.</param>
     /// <param name="environment">The encoded CGI part of the PSGI env.</param>
-    /// <param name="body">The whole request body.</param>
+    /// <param name="body">The whole request body when it is in memory.</param>
+    /// <param name="bodyFile">The descriptor of the file holding the whole body instead, or -1.</param>
     /// <param name="response">Where the response goes.</param>
     /// <param name="logger">Receives <c>psgi.errors</c>, warnings and application errors.</param>
-    public void Serve(int appId, PsgiEnvironment environment, ReadOnlySpan<byte> body, IResponse response, ILogger logger)
+    public void Serve(int appId, PsgiEnvironment environment, ReadOnlySpan<byte> body, int bodyFile, IResponse response, ILogger logger)
     {
         using Lock.Scope scope = Enter();
         using PerlOutput.Binding binding = Output.Bind(logger, response);
@@ -27,7 +28,24 @@ internal sealed unsafe partial class PerlInterpreter
         SetInteger(Variables.RequestEnvPacked, environment.IsPacked ? 1 : 0);
         SetBytes(Variables.RequestEnv, environment.Encoded);
         SetBytes(Variables.RequestBody, body);
+        SetInteger(Variables.RequestBodyFile, bodyFile);
+        try
+        {
+            Run(response, logger);
+        }
+        finally
+        {
+            // A large body would otherwise stay allocated in the interpreter until the next request.
+            SetBytes(Variables.RequestBody, default);
+            SetInteger(Variables.RequestBodyFile, -1);
+        }
+    }
 
+    /// <summary>Tells the glue to stop producing output (the client went away or the response failed).</summary>
+    internal void SignalAbort() => Perl_sv_setiv(_perl, Variables.Abort, 1);
+
+    private void Run(IResponse response, ILogger logger)
+    {
         string? glueError = CallGlue(s_handle);
         if (glueError is not null)
         {
@@ -49,13 +67,7 @@ internal sealed unsafe partial class PerlInterpreter
                 FinishFailed(response);
                 break;
         }
-
-        // A large body would otherwise stay allocated in the interpreter until the next request.
-        SetBytes(Variables.RequestBody, default);
     }
-
-    /// <summary>Tells the glue to stop producing output (the client went away or the response failed).</summary>
-    internal void SignalAbort() => Perl_sv_setiv(_perl, Variables.Abort, 1);
 
     private void SendBuffered(IResponse response)
     {

@@ -29,6 +29,10 @@ internal sealed partial class PsgiEnvironment
 
         public ReadOnlyMemory<byte> Body => "body"u8.ToArray();
 
+        public int BodyFile => -1;
+
+        public long BodyLength => 4;
+
         public string RemoteAddress => "127.0.0.1";
 
         public int RemotePort => 1;

@@ -62,16 +62,19 @@ internal sealed partial class PsgiEnvironment
             {
                 contentType = contentType is null ? value : contentType + ", " + value;
             }
-            else
+            else if (!name.Contains('_'))
             {
                 AppendHttpHeader(EnvKeyOf(name), value);
             }
+
+            // A name with an underscore would share its HTTP_* key with the dashed name (X_Forwarded_For and
+            // X-Forwarded-For): a client could pass for the proxy in front. Dropped, as nginx and Starman do.
         }
 
         // The body arrives whole and de-chunked: tell the app its length even when the client sent chunks.
-        if (contentLength is null && !request.Body.IsEmpty)
+        if (contentLength is null && request.BodyLength > 0)
         {
-            contentLength = request.Body.Length.ToString(CultureInfo.InvariantCulture);
+            contentLength = request.BodyLength.ToString(CultureInfo.InvariantCulture);
         }
 
         if (contentLength is not null)

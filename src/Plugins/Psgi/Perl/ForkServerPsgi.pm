@@ -9,7 +9,8 @@ package ForkServer::Psgi;
 #     $app_id          which loaded application serves the request      (handle)
 #     $req_env         join("\0", k1, v1, k2, v2, ...)   when $req_env_packed is false (no NUL anywhere)
 #                      pack('(V/a*)*', k1, v1, ...)       when $req_env_packed is true
-#     $req_body        the whole request body, bytes
+#     $req_body        the whole request body, bytes, when it is in memory
+#     $req_body_fd     else the descriptor of the (unlinked) file holding it, -1 when there is none
 #
 #   perl -> host, read after the call returns:
 #     $loaded_id       id of the application load_app compiled, 0 when it failed ($error says why)
@@ -29,6 +30,7 @@ no warnings 'once';
 
 our ($app_path, $app_id, $loaded_id, $error);
 our ($req_env, $req_env_packed, $req_body);
+our $req_body_fd = -1;
 our ($res_mode, $res_status, $res_headers, $res_body);
 our ($out_head, $out_chunk, $out_log);
 our $abort = 0;
@@ -103,6 +105,14 @@ my $empty_body = '';
 open my $empty_input, '<:raw', \$empty_body or die "cannot open psgi.input: $!";
 
 sub _input {
+    if ($req_body_fd >= 0) {
+        # A body above post-buffering, spooled by the host: a handle of its own on the file, which stays readable
+        # as long as the app keeps the handle.
+        open my $input, '<&', $req_body_fd or die "cannot open psgi.input on fd $req_body_fd: $!";
+        binmode $input;
+        seek($input, 0, 0) or die "cannot rewind psgi.input: $!";
+        return $input;
+    }
     if (length $req_body) {
         my $body = $req_body;
         open my $input, '<:raw', \$body or die "cannot open psgi.input: $!";
@@ -169,6 +179,9 @@ sub _respond {
             $res_body    = join('', map { _bytes($_) } @$body);
             return;
         }
+        # Checked before the head goes out, so that the client gets a 500 rather than a head and nothing.
+        die 'response body must be an ARRAY reference or a filehandle, not ' . (defined $body ? "a plain scalar\n" : "undef\n")
+            unless ref $body;
         _send_head($res);
         _stream_body($body);
         return;
