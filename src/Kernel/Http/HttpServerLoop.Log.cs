@@ -40,5 +40,8 @@ internal sealed partial class HttpServerLoop
 
         [LoggerMessage(1111, LogLevel.Warning, "Client on fd {Fd} read nothing for {Seconds} s; response abandoned")]
         public static partial void WriteTimedOut(ILogger logger, int fd, int seconds);
+
+        [LoggerMessage(1140, LogLevel.Warning, "Setting TCP_DEFER_ACCEPT on {Endpoint} failed: {Error} (errno {Errno}); connections are taken before their request arrives, so a busy worker may hold one")]
+        public static partial void DeferAcceptUnavailable(ILogger logger, string endpoint, int errno, string error);
     }
 }
