@@ -3,10 +3,11 @@
 # p99, PSS, worker deaths, and the ForkServer set-ups (classic vassal, Emperor with a fork-server base, adoption).
 # Everything listens on 127.0.0.1 only. DURATION (seconds, default 10) is the measured run, WARMUP (default 2) an
 # unmeasured wrk run before it; both with `wrk -t2 -c16` (keep-alive).
+# FORKSERVER (default artifacts/forkserver/forkserver) is the binary the ForkServer set-ups run.
 work=$(mktemp -d)
 duration=${DURATION:-10}
 warmup=${WARMUP:-2}
-forkserver=$PWD/artifacts/forkserver/forkserver
+forkserver=${FORKSERVER:-$PWD/artifacts/forkserver/forkserver}
 declare -A rps=() p99=() errors=() pss=() dead=()
 
 ## Processes: `launch` starts one and records its pid; `stop` ends it by that pid; on exit the rest are stopped.

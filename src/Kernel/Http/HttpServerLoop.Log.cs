@@ -49,5 +49,8 @@ internal sealed partial class HttpServerLoop
 
         [LoggerMessage(1122, LogLevel.Error, "The request body of {Method} {Target} could not be stored; answered 500")]
         public static partial void BodyNotStored(ILogger logger, Exception exception, string method, string target);
+
+        [LoggerMessage(1140, LogLevel.Warning, "Setting TCP_DEFER_ACCEPT on {Endpoint} failed: {Error} (errno {Errno}); connections are taken before their request arrives, so a busy worker may hold one")]
+        public static partial void DeferAcceptUnavailable(ILogger logger, string endpoint, int errno, string error);
     }
 }

@@ -10,10 +10,21 @@ namespace ForkServer.Kernel.Http;
 /// from the worker's <see cref="EventLoop"/>, one request at a time, on the calling thread only (no thread pool,
 /// no socket engine: the worker is a forked process).
 /// </summary>
+/// <remarks>
+/// Sharing between workers: a worker takes a connection only when it can serve it at once, so that no connection
+/// waits behind a busy worker while another worker is idle (as a uWSGI worker accepts one connection and serves
+/// it). It accepts one connection per wakeup and serves the request the connection brought before it returns to
+/// the loop; while it serves it is not in <c>epoll_wait</c>, so the listener's next wakeup (EPOLLEXCLUSIVE) goes
+/// to a worker that is. The kernel holds back a connection until its first bytes arrive (TCP_DEFER_ACCEPT), so a
+/// worker never takes a connection whose request is still to come. A keep-alive connection stays with the worker
+/// that accepted it: its next request waits for the one request that worker may be serving (never for a queue of
+/// them), where uWSGI's and Starman's keep-alive pin a worker to the connection for its whole life.
+/// </remarks>
 internal sealed partial class HttpServerLoop
 {
-    // Accepts per wakeup: enough to drain a burst, few enough that other workers and open connections get a turn.
-    private const int MaxAcceptsPerWakeup = 16;
+    // How long the kernel keeps a connection that has sent nothing away from the workers; after it, the
+    // connection is accepted and waits in the loop like any silent connection.
+    private const int DeferAcceptSeconds = 1;
 
     // How long a stopping worker waits for the first request of a connection it accepted just before the stop.
     private const long FirstRequestGraceMs = 2000;
@@ -60,6 +71,12 @@ internal sealed partial class HttpServerLoop
         if (IsStopping)
         {
             throw new InvalidOperationException("the server was stopped");
+        }
+
+        int errno = SocketOptions.TrySetDeferAccept(_listener.Fd, DeferAcceptSeconds);
+        if (errno != 0)
+        {
+            Log.DeferAcceptUnavailable(Logger, _listener.Endpoint, errno, Errno.Describe(errno));
         }
 
         Listen();
@@ -144,28 +161,26 @@ internal sealed partial class HttpServerLoop
         _sweep.Clear();
     }
 
+    /// <summary>Takes one connection and serves the request it brought before anything else (see the remarks).</summary>
     private void OnListenerReady(int events)
     {
-        for (int i = 0; i < MaxAcceptsPerWakeup && _listening; i++)
+        switch (SocketAccept.Next(_listener.Fd, out int fd, out SocketEndpoint peer, out int errno))
         {
-            switch (SocketAccept.Next(_listener.Fd, out int fd, out SocketEndpoint peer, out int errno))
-            {
-                case AcceptOutcome.Empty:
-                    return;
-                case AcceptOutcome.Failed:
-                    // Rest until the next sweep rather than spin on a listener that stays readable.
-                    Log.AcceptFailed(Logger, _listener.Endpoint, errno, Errno.Describe(errno));
-                    Unlisten();
-                    _acceptPaused = true;
-                    return;
-                default:
-                    Adopt(fd, peer);
-                    break;
-            }
+            case AcceptOutcome.Empty:
+                return;
+            case AcceptOutcome.Failed:
+                // Rest until the next sweep rather than spin on a listener that stays readable.
+                Log.AcceptFailed(Logger, _listener.Endpoint, errno, Errno.Describe(errno));
+                Unlisten();
+                _acceptPaused = true;
+                return;
+            default:
+                Adopt(fd, peer)?.OnReady(EventLoop.Readable);
+                return;
         }
     }
 
-    private void Adopt(int fd, SocketEndpoint peer)
+    private HttpConnection? Adopt(int fd, SocketEndpoint peer)
     {
         try
         {
@@ -176,12 +191,14 @@ internal sealed partial class HttpServerLoop
             var connection = new HttpConnection(this, fd, endpoints);
             _connections.Add(fd, connection);
             Loop.Add(fd, EventLoop.Readable, connection.OnReady);
+            return connection;
         }
         catch (PosixException e)
         {
             Log.AdoptFailed(Logger, e, fd);
             _connections.Remove(fd);
             Descriptors.Close(fd);
+            return null;
         }
     }
 }

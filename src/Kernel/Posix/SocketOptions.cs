@@ -24,6 +24,14 @@ internal static unsafe class SocketOptions
         }
     }
 
+    /// <summary>
+    /// TCP_DEFER_ACCEPT on a listening socket: a connection waits in the kernel, out of <c>accept</c>'s reach, until
+    /// its first bytes arrive or about <paramref name="seconds"/> have passed.
+    /// </summary>
+    /// <returns>0, or the errno (EOPNOTSUPP and ENOPROTOOPT on a socket that is not TCP).</returns>
+    public static int TrySetDeferAccept(int fd, int seconds)
+        => setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, (socklen_t)sizeof(int)) < 0 ? Marshal.GetLastPInvokeError() : 0;
+
     /// <summary>Whether the socket listens (SO_ACCEPTCONN).</summary>
     /// <exception cref="PosixException">The fd is not a socket.</exception>
     public static bool IsListening(int fd) => GetInt(fd, SOL_SOCKET, SO_ACCEPTCONN, "SO_ACCEPTCONN") != 0;
