@@ -30,26 +30,7 @@ internal sealed partial class VassalStartup(
 
         // A classic vassal re-executed for a reload: its previous image's workers, still finishing their requests.
         var inherited = launch.IsAdopted ? [] : RetiringWorkers.Take();
-        ListeningSocket listener;
-        IPreloadedApplication application;
-        try
-        {
-            if (launch.Preloaded is null)
-            {
-                loader.Load(LoadPhase.Early);
-            }
-
-            listener = Bind();
-            DropPrivileges();
-            application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
-        }
-        catch
-        {
-            RetiringWorkers.Kill(inherited);
-            throw;
-        }
-
-        using var _ = listener;
+        using var listener = PrepareMaster(inherited, out var application);
         MasterOutcome outcome;
         IReadOnlyList<RetiringWorker> retiring;
         using (var master = new VassalMaster(settings, listener, application, options, logging, emperor, launch.SpareWorker)
@@ -76,6 +57,32 @@ internal sealed partial class VassalStartup(
                 return 1;
             default:
                 return 0;
+        }
+    }
+
+    /// <summary>
+    /// The steps before the master (early load, bind, privilege drop, load): the bound socket, and the application.
+    /// If one fails, the previous image's
+    /// <paramref name="inherited"/> workers are killed, as no master would supervise them.
+    /// </summary>
+    private ListeningSocket PrepareMaster(IReadOnlyList<RetiringWorker> inherited, out IPreloadedApplication application)
+    {
+        try
+        {
+            if (launch.Preloaded is null)
+            {
+                loader.Load(LoadPhase.Early);
+            }
+
+            var listener = Bind();
+            DropPrivileges();
+            application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
+            return listener;
+        }
+        catch
+        {
+            RetiringWorkers.Kill(inherited);
+            throw;
         }
     }
 
