@@ -19,6 +19,8 @@ internal sealed partial class EmperorSupervisor
         {
             Curse(vassal, process, "its control socket closed");
         }
+
+        AdoptSuccessorIfHandedOver(vassal, process);
     }
 
     /// <summary>

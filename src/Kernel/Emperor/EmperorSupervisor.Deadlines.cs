@@ -37,6 +37,7 @@ internal sealed partial class EmperorSupervisor
             }
         }
 
+        EnforceRetiringDeadlines(now);
         ServeAdoptions(now);
     }
 }

@@ -78,6 +78,12 @@ internal sealed partial class EmperorSupervisor
         [LoggerMessage(2042, LogLevel.Information, "stopping vassal {Name} (pid {VassalPid}): its file is gone")]
         public static partial void StoppingRemoved(ILogger logger, string name, int vassalPid);
 
+        [LoggerMessage(2090, LogLevel.Information, "vassal {Name} (pid {VassalPid}) handed over its listening socket for its reload: adopting its successor while it finishes its requests")]
+        public static partial void AdoptingSuccessor(ILogger logger, string name, int vassalPid);
+
+        [LoggerMessage(2091, LogLevel.Information, "previous process of vassal {Name} (pid {VassalPid}) ended after its reload: {Status}")]
+        public static partial void RetiredEnded(ILogger logger, string name, int vassalPid, ExitStatus status);
+
         [LoggerMessage(2050, LogLevel.Information, "vassal {Name}: pid {VassalPid}, ready {Ready}, accepting {Accepting}, loyal {Loyal}, reloads {Reloads}")]
         public static partial void VassalState(ILogger logger, string name, int vassalPid, bool ready, bool accepting, bool loyal, int reloads);
 

@@ -46,6 +46,7 @@ internal sealed partial class EmperorSupervisor
         _stopping = true;
         _killAllAt = Environment.TickCount64 + (long)_settings.ReloadMercy.TotalMilliseconds;
         Log.StoppingAll(_log, _vassals.Values.Count(v => v.Process is not null), reason);
+        StopRetiring();
         foreach (var vassal in _vassals.Values.ToList())
         {
             vassal.IsLeaving = true;

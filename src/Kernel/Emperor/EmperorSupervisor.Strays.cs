@@ -19,7 +19,7 @@ internal sealed partial class EmperorSupervisor
         }
 
         int self = ProcessCalls.GetPid();
-        var watched = _vassals.Values.Where(v => v.Process is not null).Select(v => v.Process!.Pid).ToHashSet();
+        var watched = _vassals.Values.Where(v => v.Process is not null).Select(v => v.Process!.Pid).Concat(_retiring.Select(r => r.Process.Pid)).ToHashSet();
         foreach (string entry in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(entry.AsSpan()), out int pid) || watched.Contains(pid) || !IsZombieChild(entry, self))

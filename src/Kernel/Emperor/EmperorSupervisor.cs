@@ -82,7 +82,7 @@ internal sealed partial class EmperorSupervisor : IDisposable
         }
 
         long nextScan = Environment.TickCount64 + (long)_settings.ScanInterval.TotalMilliseconds;
-        while (!_stopping || _vassals.Values.Any(v => v.Process is not null || v.Adoption is not null))
+        while (!_stopping || _retiring.Count > 0 || _vassals.Values.Any(v => v.Process is not null || v.Adoption is not null))
         {
             _loop.RunOnce(NextTimeoutMs(nextScan));
             long now = Environment.TickCount64;
@@ -108,6 +108,11 @@ internal sealed partial class EmperorSupervisor : IDisposable
         foreach (var vassal in _vassals.Values)
         {
             vassal.Process?.Dispose();
+        }
+
+        foreach (var retiring in _retiring)
+        {
+            retiring.Process.Dispose();
         }
 
         foreach (var monitor in _monitors)

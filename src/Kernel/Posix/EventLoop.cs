@@ -14,6 +14,9 @@ internal sealed unsafe class EventLoop : IDisposable
     private readonly int _epollFd;
     private readonly Dictionary<int, Action<int>> _handlers = new();
 
+    // The fd whose callback runs before the others of the same wakeup, or -1 (see AddFirst).
+    private int _firstFd = -1;
+
     public EventLoop()
     {
         _epollFd = PosixException.ThrowIfFailed(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
@@ -38,12 +41,28 @@ internal sealed unsafe class EventLoop : IDisposable
         _handlers[fd] = onReady;
     }
 
+    /// <summary>
+    /// Like <see cref="Add"/>, and when <paramref name="fd"/> is ready its callback runs before those of every other
+    /// fd ready at the same wakeup (one such fd per loop). A worker's signalfd: a stop must be seen before the shared
+    /// listener, or the worker would accept connections meant for its successor.
+    /// </summary>
+    public void AddFirst(int fd, int events, Action<int> onReady)
+    {
+        Add(fd, events, onReady);
+        _firstFd = fd;
+    }
+
     /// <summary>Changes the events watched on <paramref name="fd"/>.</summary>
     public void Modify(int fd, int events) => Control(EPOLL_CTL_MOD, fd, events);
 
     /// <summary>Stops watching <paramref name="fd"/> (call before closing it).</summary>
     public void Remove(int fd)
     {
+        if (_firstFd == fd)
+        {
+            _firstFd = -1;
+        }
+
         if (_handlers.Remove(fd))
         {
             epoll_ctl(_epollFd, EPOLL_CTL_DEL, fd, null);
@@ -63,12 +82,22 @@ internal sealed unsafe class EventLoop : IDisposable
             return errno == EINTR ? 0 : throw new PosixException("epoll_wait", errno);
         }
 
+        int first = -1;
+        for (int i = 0; i < n && _firstFd >= 0; i++)
+        {
+            if (events[i].data.fd == _firstFd)
+            {
+                first = i;
+                Dispatch(events[i]);
+                break;
+            }
+        }
+
         for (int i = 0; i < n; i++)
         {
-            // A callback may have removed a later fd of the same batch: look it up again.
-            if (_handlers.TryGetValue(events[i].data.fd, out var handler))
+            if (i != first)
             {
-                handler(events[i].events);
+                Dispatch(events[i]);
             }
         }
 
@@ -76,6 +105,15 @@ internal sealed unsafe class EventLoop : IDisposable
     }
 
     public void Dispose() => Descriptors.Close(_epollFd);
+
+    private void Dispatch(in epoll_event ready)
+    {
+        // A callback may have removed a later fd of the same batch: look it up again.
+        if (_handlers.TryGetValue(ready.data.fd, out var handler))
+        {
+            handler(ready.events);
+        }
+    }
 
     private void Control(int op, int fd, int events)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Vassal;
 
-/// <summary>The master's log events (ids 3001–3099).</summary>
+/// <summary>The master's log events (ids 3001–3099, and 3160–3169 for the workers it takes over on a reload).</summary>
 internal sealed partial class VassalMaster
 {
     /// <summary>Log events of a vassal's master: its workers, its stops and reloads.</summary>
@@ -53,5 +53,11 @@ internal sealed partial class VassalMaster
 
         [LoggerMessage(3024, LogLevel.Information, "graceful reload of {Count} worker(s)")]
         public static partial void Reloading(ILogger logger, int count);
+
+        [LoggerMessage(3160, LogLevel.Information, "worker {Slot} (pid {WorkerPid}) of the previous image finishes its requests: killed if still running in {Mercy} s")]
+        public static partial void RetiringWorkerTakenOver(ILogger logger, int slot, int workerPid, double mercy);
+
+        [LoggerMessage(3161, LogLevel.Warning, "worker {Slot} (pid {WorkerPid}) of the previous image cannot be supervised: {Error}")]
+        public static partial void RetiringWorkerLost(ILogger logger, int slot, int workerPid, string error);
     }
 }

@@ -56,6 +56,7 @@ internal sealed partial class VassalMaster
                 case EmperorCommand.Reload when !_stopping:
                     _outcome = MasterOutcome.Reload;
                     StopGracefully("reload from the Emperor");
+                    OnReload?.Invoke();
                     break;
             }
         }
@@ -82,7 +83,7 @@ internal sealed partial class VassalMaster
 
         Log.StoppingGracefully(_log, reason, _settings.WorkerMercy.TotalSeconds, _workers.Count);
         _stopping = true;
-        foreach (var worker in _workers.Values)
+        foreach (var worker in _workers.Values.Where(w => !w.IsRetiring))
         {
             Retire(worker);
         }

@@ -64,6 +64,24 @@ internal sealed partial class VassalMaster
         }
     }
 
+    /// <summary>Supervises a worker the previous image left finishing its requests, with the deadline it had there.</summary>
+    private void TakeOver(RetiringWorker retiring)
+    {
+        ProcessHandle handle;
+        try
+        {
+            handle = ProcessHandle.Open(retiring.Pid);
+        }
+        catch (PosixException e)
+        {
+            Log.RetiringWorkerLost(_log, retiring.Slot, retiring.Pid, e.Message);
+            return;
+        }
+
+        Track(new WorkerRecord(retiring.Slot, retiring.Pid, handle, -1, Environment.TickCount64) { IsReady = true, IsRetiring = true, KillAt = retiring.KillAt });
+        Log.RetiringWorkerTakenOver(_log, retiring.Slot, retiring.Pid, Math.Max(0, retiring.KillAt - Environment.TickCount64) / 1000.0);
+    }
+
     /// <summary>The pipe a worker writes one byte to once it accepts connections: (read end, write end).</summary>
     public static (int Read, int Write) CreateReadyPipe() => Pipes.Create("a worker's ready report");
 
@@ -71,7 +89,10 @@ internal sealed partial class VassalMaster
     {
         _workers[worker.Pid] = worker;
         _loop.Add(worker.Process.Fd, EventLoop.Readable, _ => OnWorkerExited(worker));
-        _loop.Add(worker.ReadyPipe, EventLoop.Readable, _ => OnWorkerReady(worker));
+        if (worker.ReadyPipe >= 0)
+        {
+            _loop.Add(worker.ReadyPipe, EventLoop.Readable, _ => OnWorkerReady(worker));
+        }
     }
 
     private void OnWorkerReady(WorkerRecord worker)

@@ -49,6 +49,26 @@ internal sealed partial class VassalMaster : IDisposable
         _log = logging.CreateLogger("master");
     }
 
+    /// <summary>
+    /// Runs once a reload from the Emperor has told every worker to stop, while they finish their requests: none
+    /// accepts any more, so the listening socket can serve the vassal's next process already (an adopted vassal
+    /// hands it to the Emperor here).
+    /// </summary>
+    public Action? OnReload { get; init; }
+
+    /// <summary>
+    /// On a reload, <see cref="Run"/> returns as soon as the workers were told to stop, leaving them to finish their
+    /// requests (<see cref="Retiring"/>): a classic vassal's re-executed image takes them over.
+    /// </summary>
+    public bool ReturnOnReload { get; init; }
+
+    /// <summary>Workers of the previous image still finishing their requests: supervised until they exit.</summary>
+    public IReadOnlyList<RetiringWorker> Inherited { get; init; } = [];
+
+    /// <summary>The workers still finishing their requests when <see cref="Run"/> returned.</summary>
+    public IReadOnlyList<RetiringWorker> Retiring()
+        => _workers.Values.Select(w => new RetiringWorker(w.Slot, w.Pid, w.KillAt ?? Environment.TickCount64)).ToList();
+
     /// <summary>Forks the workers and supervises them until the vassal is stopped; says what to do next.</summary>
     public MasterOutcome Run()
     {
@@ -66,6 +86,11 @@ internal sealed partial class VassalMaster : IDisposable
             }
         }
 
+        foreach (var retiring in Inherited)
+        {
+            TakeOver(retiring);
+        }
+
         for (int slot = 1; slot <= _settings.Processes; slot++)
         {
             if (slot > 1 || !StartSpareWorker())
@@ -74,7 +99,7 @@ internal sealed partial class VassalMaster : IDisposable
             }
         }
 
-        while (!_stopping || _workers.Count > 0)
+        while (IsSupervising)
         {
             _loop.RunOnce(NextTimeoutMs());
             EnforceDeadlines();
@@ -85,6 +110,9 @@ internal sealed partial class VassalMaster : IDisposable
         Log.Stopped(_log, _pid, _outcome.ToString());
         return _outcome;
     }
+
+    // After a stop, until the last worker is gone; after a reload that leaves them to the next image, no longer.
+    private bool IsSupervising => !_stopping || (_workers.Count > 0 && !(ReturnOnReload && _outcome == MasterOutcome.Reload));
 
     public void Dispose()
     {

@@ -27,33 +27,62 @@ internal sealed partial class VassalStartup(
     public int Run()
     {
         using var emperor = launch.Emperor;
-        if (launch.Preloaded is null)
-        {
-            loader.Load(LoadPhase.Early);
-        }
 
-        using var listener = Bind();
-        DropPrivileges();
-        var application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
-
+        // A classic vassal re-executed for a reload: its previous image's workers, still finishing their requests.
+        var inherited = launch.IsAdopted ? [] : RetiringWorkers.Take();
+        using var listener = PrepareMaster(inherited, out var application);
         MasterOutcome outcome;
-        using (var master = new VassalMaster(settings, listener, application, options, logging, emperor, launch.SpareWorker))
+        IReadOnlyList<RetiringWorker> retiring;
+        using (var master = new VassalMaster(settings, listener, application, options, logging, emperor, launch.SpareWorker)
+        {
+            // On reload an adopted vassal's socket goes to the Emperor for the next adoption at once, and a classic
+            // vassal re-executes at once: the next process serves while the workers finish their requests.
+            OnReload = launch.ExitOnReload ? () => HandOverToEmperor(listener, emperor!) : null,
+            ReturnOnReload = !launch.ExitOnReload,
+            Inherited = inherited,
+        })
         {
             outcome = master.Run();
+            retiring = master.Retiring();
         }
 
         switch (outcome)
         {
             case MasterOutcome.Reload when launch.ExitOnReload:
-                HandOverToEmperor(listener, emperor!);
                 return 0;
             case MasterOutcome.Reload:
-                Reexecute(listener, emperor!);
+                Reexecute(listener, emperor!, retiring);
                 return 1;
             case MasterOutcome.EmperorLost:
                 return 1;
             default:
                 return 0;
+        }
+    }
+
+    /// <summary>
+    /// The steps before the master (early load, bind, privilege drop, load): the bound socket, and the application.
+    /// If one fails, the previous image's
+    /// <paramref name="inherited"/> workers are killed, as no master would supervise them.
+    /// </summary>
+    private ListeningSocket PrepareMaster(IReadOnlyList<RetiringWorker> inherited, out IPreloadedApplication application)
+    {
+        try
+        {
+            if (launch.Preloaded is null)
+            {
+                loader.Load(LoadPhase.Early);
+            }
+
+            var listener = Bind();
+            DropPrivileges();
+            application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
+            return listener;
+        }
+        catch
+        {
+            RetiringWorkers.Kill(inherited);
+            throw;
         }
     }
 
@@ -65,20 +94,23 @@ internal sealed partial class VassalStartup(
 
     /// <summary>
     /// A classic vassal reloads as uWSGI's does: the same pid runs the program again from the start, so the ini
-    /// is read anew; the HTTP socket and the Emperor link are handed over, so nothing is refused meanwhile.
+    /// is read anew; the HTTP socket and the Emperor link are handed over, so nothing is refused meanwhile, and so
+    /// are the workers still finishing their requests, which the new image supervises until they exit.
     /// </summary>
-    private void Reexecute(ListeningSocket listener, EmperorLink emperor)
+    private void Reexecute(ListeningSocket listener, EmperorLink emperor, IReadOnlyList<RetiringWorker> retiring)
     {
         Log.Reexecuting(_log);
         emperor.KeepAcrossExec();
         var handOver = ListenerHandOver.Prepare(listener, settings.HttpSocket);
+        var workers = RetiringWorkers.Prepare(retiring);
         Directory.SetCurrentDirectory(configuration.StartDirectory);
-        ProcessImage.Restart(new Dictionary<string, string> { [handOver.Key] = handOver.Value });
+        ProcessImage.Restart(new Dictionary<string, string> { [handOver.Key] = handOver.Value, [workers.Key] = workers.Value });
     }
 
     /// <summary>
-    /// An adopted vassal reloads by exiting; its Emperor keeps the listening socket meanwhile and passes it to the
-    /// vassal it adopts next, so clients wait in the backlog instead of being refused.
+    /// An adopted vassal reloads by exiting, and hands its listening socket to the Emperor as soon as its workers
+    /// were told to stop: the Emperor adopts the next vassal with it at once, while this one finishes the requests in
+    /// flight, so clients wait in the backlog at most for the adoption instead of being refused.
     /// </summary>
     private void HandOverToEmperor(ListeningSocket listener, EmperorLink emperor)
     {

@@ -58,7 +58,8 @@ internal sealed class WorkerProcess(
         using var signals = ControlledSignals.CreateSignalFd();
         using var loop = new EventLoop();
         var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
-        loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
+        // Signals first: a worker told to stop must not accept once more, from a listener it now shares with its successor.
+        loop.AddFirst(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
         // Each worker tells the Emperor once that it served a request ("loyal"), as uWSGI's workers do.
         http.RequestCompleted = () =>
         {
