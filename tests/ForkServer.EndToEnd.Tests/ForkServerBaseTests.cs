@@ -81,11 +81,44 @@ public sealed unsafe class ForkServerBaseTests : IDisposable
     public void A_vassal_whose_Emperor_hung_up_before_the_reply_ends_quietly_and_the_base_adopts_on()
     {
         using var control = ControlSocketPair.Create();
-        Send(ForkServerRequest.Encode([RepositoryLayout.ForkServerBinary, "--ini", _dir.Write("gone.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")], ForkServerFdMask.Control), [control.VassalEnd]);
+        int fd = UnixSocketAddress.Connect(_socket);
+        try
+        {
+            FdPassing.Send(fd, ForkServerRequest.Encode([RepositoryLayout.ForkServerBinary, "--ini", _dir.Write("gone.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")], ForkServerFdMask.Control), [control.VassalEnd], Environment.TickCount64 + (long)SessionTimeout.TotalMilliseconds);
 
-        _base.WaitForLine(new Regex("adoption of .*gone.ini abandoned: the Emperor did not take the pid reply"));
+            // No longer reading, but not closed: the base sees a live session and hands it on; the spare's reply
+            // then finds nobody to take it (EPIPE).
+            shutdown(fd, SHUT_RD);
+            _base.WaitForLine(new Regex("adoption of .*gone.ini abandoned: the Emperor did not take the pid reply"));
+        }
+        finally
+        {
+            close(fd);
+        }
+
         Assert.DoesNotContain("Unhandled exception", _base.Output);
         Assert.True(Adopt(_dir.Write("ok.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")) > 0);
+    }
+
+    [Fact]
+    public void A_request_whose_Emperor_gave_up_before_the_base_read_it_forks_nothing()
+    {
+        using var control = ControlSocketPair.Create();
+        _base.Signal(SIGSTOP);
+        try
+        {
+            // Queued whole in the backlog of a base that does not run, and given up (closed) before it resumes.
+            Send(ForkServerRequest.Encode([RepositoryLayout.ForkServerBinary, "--ini", _dir.Write("late.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")], ForkServerFdMask.Control), [control.VassalEnd]);
+        }
+        finally
+        {
+            _base.Signal(SIGCONT);
+        }
+
+        _base.WaitForLine(new Regex("adoption request for .*late.ini from pid \\d+ dropped: the Emperor gave up on it before the base read it; nothing forked"));
+        Assert.DoesNotMatch(new Regex("adopting .*late.ini"), _base.Output);
+        Assert.True(Adopt(_dir.Write("ok.ini", "[uwsgi]\nhttp-socket = 127.0.0.1:0\n")) > 0);
+        Assert.DoesNotMatch(new Regex("late.ini abandoned"), _base.Output);
     }
 
     [Fact]

@@ -79,33 +79,45 @@ internal static class AdoptionChannel
     public static HandedRequest Receive(int socket, TimeSpan timeout, bool withLeading)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        int leading = withLeading ? 1 : 0;
         var fds = new List<int>();
         try
         {
             Span<byte> head = stackalloc byte[UwsgiPacketHeader.Length];
             FdPassing.ReceiveExactly(socket, head, fds, deadline);
-            if (!UwsgiPacketHeader.TryRead(head, out var header) || header.Modifier1 != ForkServerRequest.Modifier1)
-            {
-                throw new WireFormatException($"not an adoption request: modifier1 {head[0]} (expected {ForkServerRequest.Modifier1})");
-            }
-
-            byte[] body = new byte[header.Size];
+            byte[] body = new byte[ReadHeader(head).Size];
             FdPassing.ReceiveExactly(socket, body, fds, deadline);
-            var request = ForkServerRequest.Decode(header, body);
-            if (fds.Count != leading + request.FdCount)
-            {
-                throw new WireFormatException($"the request's mask {request.Mask} announces {request.FdCount} fd(s) but {fds.Count - leading} came");
-            }
-
-            var own = fds.GetRange(leading, request.FdCount);
-            return new HandedRequest(withLeading ? new FileDescriptor(fds[0]) : null, request, own);
+            return Complete(head, body, fds, withLeading);
         }
         catch
         {
             Descriptors.CloseAll(fds);
             throw;
         }
+    }
+
+    /// <summary>The header of a request, checked to be one (<c>modifier1</c> 35).</summary>
+    /// <exception cref="WireFormatException">The bytes are not an adoption request.</exception>
+    public static UwsgiPacketHeader ReadHeader(ReadOnlySpan<byte> head)
+        => UwsgiPacketHeader.TryRead(head, out var header) && header.Modifier1 == ForkServerRequest.Modifier1
+            ? header
+            : throw new WireFormatException($"not an adoption request: modifier1 {head[0]} (expected {ForkServerRequest.Modifier1})");
+
+    /// <summary>
+    /// The request from its whole header and body and the fds that came with them, checked against its mask; the
+    /// result owns the fds. On an error the caller still owns (and closes) <paramref name="fds"/>.
+    /// </summary>
+    /// <exception cref="WireFormatException">The body is not an adoption request, or the fds do not match its mask.</exception>
+    public static HandedRequest Complete(ReadOnlySpan<byte> head, byte[] body, List<int> fds, bool withLeading)
+    {
+        int leading = withLeading ? 1 : 0;
+        var request = ForkServerRequest.Decode(ReadHeader(head), body);
+        if (fds.Count != leading + request.FdCount)
+        {
+            throw new WireFormatException($"the request's mask {request.Mask} announces {request.FdCount} fd(s) but {fds.Count - leading} came");
+        }
+
+        var own = fds.GetRange(leading, request.FdCount);
+        return new HandedRequest(withLeading ? new FileDescriptor(fds[0]) : null, request, own);
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ internal sealed partial class ForkServerBase
         [LoggerMessage(3411, LogLevel.Error, "adoption request refused: {Error}")]
         public static partial void RequestRefused(ILogger logger, string error);
 
+        [LoggerMessage(3432, LogLevel.Warning, "adoption request for {Argv} from pid {Peer} dropped: the Emperor gave up on it before the base read it; nothing forked")]
+        public static partial void GaveUp(ILogger logger, string argv, int peer);
+
         [LoggerMessage(3412, LogLevel.Information, "adopting {Argv} for pid {Peer} ({Count} fd(s))")]
         public static partial void Adopting(ILogger logger, string argv, int peer, int count);
     }

@@ -57,15 +57,17 @@ internal sealed partial class ForkServerBase(
             loop.Add(emperor.Fd, EventLoop.Readable, _ => OnEmperor(emperor, loop));
         }
 
-        loop.Add(listener.Fd, EventLoop.Readable, _ => OnConnection(listener, spares, timeout));
+        WatchConnections(loop, listener, spares, timeout);
         spares.Replenish();
         Log.Ready(_log, ProcessCalls.GetPid(), listener.Path, application.Description);
         emperor?.Report(VassalReport.Ready);
         while (!_stopping)
         {
-            loop.RunOnce(EarliestTimeoutMs(intermediates.NextTimeoutMs(), spares.NextTimeoutMs()));
+            loop.RunOnce(EarliestTimeoutMs(intermediates.NextTimeoutMs(), spares.NextTimeoutMs(), NextRequestTimeoutMs(), _refused.NextTimeoutMs()));
             intermediates.EnforceDeadlines();
             spares.EnforceDeadlines();
+            EnforceRequestDeadlines(loop, timeout);
+            _refused.EnforceDeadline();
         }
 
         spares.Dispose();
@@ -76,8 +78,7 @@ internal sealed partial class ForkServerBase(
         // In a spare: drop every descriptor that belongs to the base.
         void Release()
         {
-            _connectionInFlight?.Dispose();
-            _requestInFlight?.Dispose();
+            ReleaseRequests();
             intermediates.Dispose();
             listener.Dispose();
             signals.Dispose();
@@ -86,7 +87,20 @@ internal sealed partial class ForkServerBase(
         }
     }
 
-    private static int EarliestTimeoutMs(int first, int second) => first < 0 ? second : second < 0 ? first : Math.Min(first, second);
+    /// <summary>The earliest of the timeouts that are set (-1: none).</summary>
+    private static int EarliestTimeoutMs(params ReadOnlySpan<int> timeouts)
+    {
+        int earliest = -1;
+        foreach (int timeout in timeouts)
+        {
+            if (timeout >= 0 && (earliest < 0 || timeout < earliest))
+            {
+                earliest = timeout;
+            }
+        }
+
+        return earliest;
+    }
 
     private UnixListeningSocket Bind(string path)
     {

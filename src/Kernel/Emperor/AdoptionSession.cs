@@ -30,22 +30,29 @@ internal sealed class AdoptionSession : IDisposable
     public long Deadline { get; }
 
     /// <summary>
-    /// Connects and sends the request; null when the fork server is not listening (yet): no socket file, nobody
-    /// accepting, or a full backlog.
+    /// Connects and sends the request; null when the fork server is not listening (yet), or its backlog is full.
     /// </summary>
     /// <param name="socketPath">The fork server's socket (<c>@name</c> for an abstract one).</param>
     /// <param name="argv">The vassal's arguments.</param>
     /// <param name="controlFd">The vassal's end of its control socket.</param>
     /// <param name="onDemandFd">A listening socket for the vassal (mask 0x04), or -1.</param>
     /// <param name="timeout">How long the whole session may take (<c>socket-timeout</c>).</param>
-    public static AdoptionSession? Begin(string socketPath, IReadOnlyList<string> argv, int controlFd, int onDemandFd, TimeSpan timeout)
+    /// <param name="backlogFull">
+    /// Whether a null return means a full backlog (someone listens, worth trying again soon) rather than nobody
+    /// listening (wait for the base's ready report).
+    /// </param>
+    public static AdoptionSession? Begin(string socketPath, IReadOnlyList<string> argv, int controlFd, int onDemandFd, TimeSpan timeout, out bool backlogFull)
     {
+        backlogFull = false;
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         var mask = onDemandFd >= 0 ? ForkServerFdMask.Control | ForkServerFdMask.OnDemand : ForkServerFdMask.Control;
         byte[] request = ForkServerRequest.Encode(argv, mask);
         switch (UnixSocketAddress.TryConnect(socketPath, "the fork server", out int fd, out int errno))
         {
             case ConnectOutcome.NotListening:
+                return null;
+            case ConnectOutcome.BacklogFull:
+                backlogFull = true;
                 return null;
             case ConnectOutcome.Failed:
                 throw new PosixException($"connect to fork server '{socketPath}'", errno);

@@ -10,16 +10,23 @@ internal sealed partial class EmperorSupervisor
     // few in flight are enough to keep the base busy while replies travel back.
     private const int MaxAdoptionsInFlight = 4;
 
+    // A full backlog (a neighbour flooding the base's socket with connections it refuses) is retried this soon, not at
+    // the loop's next wake-up, up to a second later.
+    private const long BacklogRetryMs = 10;
+
+    private long? _adoptionRetryAt;
+
     /// <summary>
     /// Asks the fork server to fork this vassal (docs/protocol.md#fork-server-session). Nothing here blocks the loop
     /// (D5 in docs/uwsgi-defects.md): the request goes out on a fresh connection, the reply is read when the loop says
     /// it arrived, and a base that does not answer within <c>socket-timeout</c> fails only this adoption (D1). A base
-    /// that is not listening yet makes the vassal wait for it instead of being blacklisted (D4), and so does a base
-    /// with <see cref="MaxAdoptionsInFlight"/> requests already in flight.
+    /// that is not listening yet makes the vassal wait for it instead of being blacklisted (D4), and so do a base
+    /// with <see cref="MaxAdoptionsInFlight"/> requests already in flight, a full backlog (retried within
+    /// <see cref="BacklogRetryMs"/>) and a base being replaced (<see cref="SessionUnanswered"/>).
     /// </summary>
     private void RequestAdoption(VassalInstance vassal)
     {
-        if (_vassals.Values.Count(v => v.Adoption is not null) >= MaxAdoptionsInFlight)
+        if (_vassals.Values.Count(v => v.Adoption is not null) >= MaxAdoptionsInFlight || ForkServerBeingReplaced)
         {
             vassal.AwaitingForkServer = true;
             return;
@@ -29,7 +36,11 @@ internal sealed partial class EmperorSupervisor
         AdoptionSession? session;
         try
         {
-            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, vassal.HeldListener, _settings.SocketTimeout);
+            session = AdoptionSession.Begin(_settings.ForkServer!, _commandLine.Arguments(vassal), control.VassalEnd, vassal.HeldListener, _settings.SocketTimeout, out bool backlogFull);
+            if (backlogFull)
+            {
+                _adoptionRetryAt = Environment.TickCount64 + BacklogRetryMs;
+            }
         }
         catch (Exception e) when (e is PosixException or TimeoutException or WireFormatException)
         {
@@ -69,6 +80,7 @@ internal sealed partial class EmperorSupervisor
         }
         catch (Exception e) when (e is WireFormatException or EndOfStreamException or PosixException)
         {
+            SessionAnswered();
             FailAdoption(vassal, $"the fork server's reply was unusable: {e.Message}");
             return;
         }
@@ -78,6 +90,7 @@ internal sealed partial class EmperorSupervisor
             return;
         }
 
+        SessionAnswered();
         EndAdoptionSession(vassal);
         ProcessHandle handle;
         try
@@ -118,11 +131,17 @@ internal sealed partial class EmperorSupervisor
     /// <summary>Adoptions that waited for the base, and those whose base did not answer in time.</summary>
     private void ServeAdoptions(long now)
     {
+        if (_adoptionRetryAt <= now)
+        {
+            _adoptionRetryAt = null;
+        }
+
         foreach (var vassal in _vassals.Values.ToList())
         {
             if (vassal.Adoption is { } adoption && now > adoption.Session.Deadline)
             {
                 FailAdoption(vassal, $"no reply within {_settings.SocketTimeout.TotalSeconds} s (socket-timeout)");
+                SessionUnanswered(vassal);
             }
             else if (vassal is { AwaitingForkServer: true, Process: null, Adoption: null, IsLeaving: false } && !_stopping)
             {

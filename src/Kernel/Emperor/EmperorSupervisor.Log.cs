@@ -51,6 +51,12 @@ internal sealed partial class EmperorSupervisor
         [LoggerMessage(2021, LogLevel.Error, "adoption of vassal {Name} failed: {Reason}; next try in {Delay} s")]
         public static partial void AdoptionFailed(ILogger logger, string name, string reason, double delay);
 
+        [LoggerMessage(2070, LogLevel.Error, "the fork-server base {Name} (pid {VassalPid}) answered none of the last {Count} adoption sessions: killing it; it is respawned, and the vassals it failed are adopted from the new one")]
+        public static partial void KillingHungBase(ILogger logger, string name, int vassalPid, int count);
+
+        [LoggerMessage(2071, LogLevel.Error, "the fork server {Path} answered none of the last {Count} adoption sessions, and no base of this Emperor runs it: nothing to replace")]
+        public static partial void ForkServerUnanswering(ILogger logger, string? path, int count);
+
         [LoggerMessage(2030, LogLevel.Error, "vassal {Name} (pid {VassalPid}) floods its control socket (> {Limit} bytes/s): channel closed")]
         public static partial void Flooding(ILogger logger, string name, int vassalPid, int limit);
 

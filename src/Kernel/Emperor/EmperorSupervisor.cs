@@ -128,7 +128,7 @@ internal sealed partial class EmperorSupervisor : IDisposable
     private int NextTimeoutMs(long nextScan)
     {
         long now = Environment.TickCount64;
-        long next = Math.Min(Math.Min(nextScan, _killAllAt), now + 1000);
+        long next = Math.Min(Math.Min(nextScan, _killAllAt), Math.Min(now + 1000, _adoptionRetryAt ?? long.MaxValue));
         foreach (var vassal in _vassals.Values)
         {
             if (vassal.SpawnAt is { } at)

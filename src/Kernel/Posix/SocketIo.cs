@@ -77,5 +77,22 @@ internal static unsafe class SocketIo
         return errno == 0;
     }
 
+    /// <summary>
+    /// Whether the peer closed the connection (or shut down its sending side), whatever data still waits to be read:
+    /// poll(2) for POLLRDHUP without waiting.
+    /// </summary>
+    public static bool PeerHungUp(int fd)
+    {
+        // POLLRDHUP (0x2000) is Linux's; not every libc binding names it.
+        const short PollReadHangUp = 0x2000;
+        var descriptor = new SystemCalls.PollDescriptor { Fd = fd, Events = PollReadHangUp };
+        int ready;
+        while ((ready = SystemCalls.Poll(&descriptor, 1, 0)) < 0 && Marshal.GetLastPInvokeError() == EINTR)
+        {
+        }
+
+        return ready > 0 && (descriptor.ReturnedEvents & (PollReadHangUp | POLLHUP)) != 0;
+    }
+
     private static IoOutcome FailureOutcome(int errno) => errno == EAGAIN ? IoOutcome.WouldBlock : IoOutcome.Failed;
 }

@@ -89,6 +89,8 @@ internal static unsafe class UnixSocketAddress
         errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
         Descriptors.Close(socketFd);
         fd = -1;
-        return errno == ENOENT || errno == ECONNREFUSED || errno == EAGAIN ? ConnectOutcome.NotListening : ConnectOutcome.Failed;
+        return errno == ENOENT || errno == ECONNREFUSED ? ConnectOutcome.NotListening
+            : errno == EAGAIN ? ConnectOutcome.BacklogFull
+            : ConnectOutcome.Failed;
     }
 }

@@ -61,16 +61,44 @@ public sealed unsafe class WireFuzzTests
                 threads: 1));
 
     /// <summary>
-    /// What the base does with a connection, over a real socket pair: the mutant arrives with 0 to 3 fds attached,
-    /// the writer closes, and the reader either returns a request whose fds match its mask or throws one of its
-    /// documented exceptions, having closed every fd it received (each passed socket's peer then sees EOF).
+    /// What a spare (or spare worker) does with its channel, over a real socket pair: the mutant arrives with 0 to 3
+    /// fds attached, the writer closes, and the reader either returns a request whose fds match its mask or throws
+    /// one of its documented exceptions, having closed every fd it received (each passed socket's peer then sees EOF).
     /// </summary>
     [Fact]
     public void Mutated_requests_on_a_socket_are_refused_without_keeping_the_fds_that_came_with_them()
         => Bounded.Run(nameof(Mutated_requests_on_a_socket_are_refused_without_keeping_the_fds_that_came_with_them), () =>
-            Gen.Select(Mutation.Of(ValidRequest), Gen.Int[0, 3]).Sample(ReadOnce, iter: 1500, threads: 1));
+            Gen.Select(Mutation.Of(ValidRequest), Gen.Int[0, 3]).Sample((packet, fds) => ReadOnce(packet, fds, ReceiveBlocking), iter: 1500, threads: 1));
 
-    private static void ReadOnce(byte[] packet, int fdCount)
+    /// <summary>The same with the base's own reader, which reads a connection as its bytes arrive (<see cref="IncomingRequest"/>).</summary>
+    [Fact]
+    public void Mutated_requests_read_as_they_arrive_by_the_base_are_refused_without_keeping_the_fds_that_came_with_them()
+        => Bounded.Run(nameof(Mutated_requests_read_as_they_arrive_by_the_base_are_refused_without_keeping_the_fds_that_came_with_them), () =>
+            Gen.Select(Mutation.Of(ValidRequest), Gen.Int[0, 3]).Sample((packet, fds) => ReadOnce(packet, fds, ReceiveAsTheBaseDoes), iter: 1500, threads: 1));
+
+    private static HandedRequest ReceiveBlocking(int socket)
+    {
+        try
+        {
+            return AdoptionChannel.Receive(socket, TimeSpan.FromSeconds(5), withLeading: false);
+        }
+        finally
+        {
+            close(socket);
+        }
+    }
+
+    private static HandedRequest ReceiveAsTheBaseDoes(int socket)
+    {
+        // The writer has closed: everything is there, so the reader never has to wait for more.
+        using var incoming = new IncomingRequest(new FileDescriptor(socket), new PeerCredentials(0, 0, 0), Environment.TickCount64 + 5000);
+        return incoming.ReadAvailable() ?? throw new InvalidOperationException("a closed connection read as incomplete");
+    }
+
+    /// <param name="packet">What the writer sends.</param>
+    /// <param name="fdCount">How many fds it attaches.</param>
+    /// <param name="receive">Reads the request from the socket, and closes the socket.</param>
+    private static void ReadOnce(byte[] packet, int fdCount, Func<int, HandedRequest> receive)
     {
         int* pair = stackalloc int[2];
         PosixException.ThrowIfFailed(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), "socketpair");
@@ -86,7 +114,7 @@ public sealed unsafe class WireFuzzTests
             close(pair[0]);
             try
             {
-                using var request = AdoptionChannel.Receive(pair[1], TimeSpan.FromSeconds(5), withLeading: false);
+                using var request = receive(pair[1]);
                 Assert.Equal(request.Request.FdCount, request.Fds().Length);
             }
             catch (Exception e) when (e is WireFormatException or EndOfStreamException)
@@ -94,7 +122,6 @@ public sealed unsafe class WireFuzzTests
                 Assert.False(string.IsNullOrWhiteSpace(e.Message));
             }
 
-            close(pair[1]);
             byte probe;
             foreach (var p in passed)
             {
