@@ -50,6 +50,7 @@ internal sealed partial class SpareWorkerProcess(
             request.Control.Dispose();
             JitFreePath.Mark();
             steps = StartupSteps.ForAdopted(baseConfiguration, request.Request.Argv);
+            StartupSteps.ShapeProcess(steps.Configuration.Options);
             identity = steps.ResolveIdentity();
             listener = steps.Listen(request.OnDemand?.Move(), logging.CreateLogger("vassal"));
             AdoptionChannel.SendListener(channel, listener.Fd, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
