@@ -36,7 +36,7 @@ internal static partial class Program
         try
         {
             var configuration = KernelConfiguration.Load(args, Environment.CurrentDirectory);
-            ApplyProcessOptions(configuration.Options);
+            StartupSteps.ShapeProcess(configuration.Options);
             using var services = KernelServices.Build(configuration, logging, VassalLaunch.Classic());
             if (configuration.Options.Contains("emperor"))
             {
@@ -51,27 +51,6 @@ internal static partial class Program
         {
             Log.CannotStart(log, e.Message);
             return 1;
-        }
-    }
-
-    /// <summary>Options that shape the process itself and must act before anything else logs or loads.</summary>
-    private static void ApplyProcessOptions(IOptionValues options)
-    {
-        if (options.GetValue("logto") is { } logFile)
-        {
-            KernelLogging.RedirectTo(logFile);
-        }
-
-        if (options.GetValue("chdir") is { } directory)
-        {
-            try
-            {
-                Environment.CurrentDirectory = directory;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new StartupException($"{options.DescribeSource("chdir")}: cannot chdir to {directory}: {e.Message}", e);
-            }
         }
     }
 

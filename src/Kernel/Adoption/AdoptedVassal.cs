@@ -60,6 +60,7 @@ internal sealed partial class AdoptedVassal(
         try
         {
             var configuration = baseConfiguration.LayerAdopted(request.Request.Argv, Environment.CurrentDirectory);
+            StartupSteps.ShapeProcess(configuration.Options);
             var launch = new VassalLaunch(emperor, application, ExitOnReload: true, request.OnDemand?.Move(), worker);
             using var services = KernelServices.Build(configuration, logging, launch);
             return services.GetRequiredService<VassalStartup>().Run();

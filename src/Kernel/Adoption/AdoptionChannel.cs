@@ -48,9 +48,9 @@ internal static class AdoptionChannel
         => Send(socket, leading, request.Request.Argv, request.Request.Mask, request.Fds(), deadline);
 
     /// <summary>
-    /// Hands <paramref name="request"/> on to a spare worker: its arguments, the Emperor link and the on-demand socket
-    /// (the config pipe is the master's to close), behind <paramref name="readyPipe"/>, the write end of the worker's
-    /// ready pipe.
+    /// Hands <paramref name="request"/> on to a spare worker: its arguments, the Emperor link (every request has one:
+    /// the worker closes it at once, it is the master's alone) and the on-demand socket (the config pipe is the
+    /// master's to close), behind <paramref name="readyPipe"/>, the write end of the worker's ready pipe.
     /// </summary>
     /// <inheritdoc cref="Send(int, int?, IReadOnlyList{string}, ForkServerFdMask, ReadOnlySpan{int}, long)"/>
     public static void HandOnToSpareWorker(int socket, int readyPipe, HandedRequest request, long deadline)

@@ -45,8 +45,12 @@ internal sealed partial class SpareWorkerProcess(
                 return 0;
             }
 
+            // The Emperor link is the master's alone (this process runs the application): the request carries it
+            // only because every request has one.
+            request.Control.Dispose();
             JitFreePath.Mark();
             steps = StartupSteps.ForAdopted(baseConfiguration, request.Request.Argv);
+            StartupSteps.ShapeProcess(steps.Configuration.Options);
             identity = steps.ResolveIdentity();
             listener = steps.Listen(request.OnDemand?.Move(), logging.CreateLogger("vassal"));
             AdoptionChannel.SendListener(channel, listener.Fd, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
@@ -75,10 +79,9 @@ internal sealed partial class SpareWorkerProcess(
             StartupSteps.Become(identity);
         }
 
-        var emperor = EmperorLink.Adopt(request.Control.Release());
         int readyPipe = request.Leading!.Release();
         request.Dispose();
-        return new WorkerProcess(1, masterPid, readyPipe, steps.Settings, listener, application, steps.Configuration.Options, logging, emperor).Run();
+        return new WorkerProcess(1, masterPid, readyPipe, steps.Settings, listener, application, steps.Configuration.Options, logging).Run();
     }
 
     // An application with its own server may warm it up now, while nothing waits for this process. A failure costs

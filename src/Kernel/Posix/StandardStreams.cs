@@ -11,7 +11,11 @@ internal static unsafe class StandardStreams
 
     /// <summary>Points standard output and standard error at <paramref name="path"/>, opened for appending (created 0644).</summary>
     /// <exception cref="PosixException">The file cannot be opened, or dup2 failed.</exception>
-    public static void RedirectTo(string path)
+    public static void RedirectTo(string path) => Redirect(path, [OutputFd, ErrorFd]);
+
+    /// <summary>Points each of <paramref name="targets"/> at <paramref name="path"/>, opened for appending (created 0644).</summary>
+    /// <exception cref="PosixException">The file cannot be opened, or dup2 failed.</exception>
+    public static void Redirect(string path, ReadOnlySpan<int> targets)
     {
         int fd;
         fixed (byte* name = Encoding.UTF8.GetBytes(path + "\0"))
@@ -22,8 +26,10 @@ internal static unsafe class StandardStreams
         PosixException.ThrowIfFailed(fd, $"open log file {path}");
         try
         {
-            PosixException.ThrowIfFailed(dup2(fd, OutputFd), "dup2 log file onto stdout");
-            PosixException.ThrowIfFailed(dup2(fd, ErrorFd), "dup2 log file onto stderr");
+            foreach (int target in targets)
+            {
+                PosixException.ThrowIfFailed(dup2(fd, target), $"dup2 log file onto fd {target}");
+            }
         }
         finally
         {

@@ -5,8 +5,9 @@ namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
 /// The vassal's end of its Emperor's control socket (<c>UWSGI_EMPEROR_FD</c>): one-byte reports up, one-byte
-/// commands down (docs/protocol.md#the-emperor-pipe). The master reads it; the master and its workers write to it (a
-/// one-byte write on a stream socket is atomic, so several processes can share it).
+/// commands down (docs/protocol.md#the-emperor-pipe). Only the master holds it: its workers run the application, which
+/// could otherwise read the Emperor's commands first or report in the vassal's name; they close it right after their
+/// fork and report to the master (<see cref="WorkerReports"/>), which passes on what the Emperor must know.
 /// </summary>
 internal sealed class EmperorLink : IDisposable
 {

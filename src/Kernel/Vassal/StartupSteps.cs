@@ -1,12 +1,15 @@
 using ForkServer.Kernel.Hosting;
+using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Logging;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
-/// The steps that take a vassal's process from its options to serving: the HTTP socket, then whom to run as. The
+/// The steps that take a vassal's process from its options to serving: the process's own options (log file, working
+/// directory), the HTTP socket, then whom to run as. The
 /// master (<see cref="VassalStartup"/>) runs them, and so does an adopted vassal's spare worker, which starts serving
 /// before its master is ready: the same code, so the two cannot disagree on a socket or an identity. The master
 /// logs its decisions; the worker follows them quietly.
@@ -26,6 +29,41 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
     {
         var configuration = baseConfiguration.LayerAdopted(argv, Environment.CurrentDirectory);
         return new StartupSteps(configuration, VassalSettings.From(configuration.Options), adopted: true);
+    }
+
+    /// <summary>
+    /// Applies the options that shape the process itself, before anything else logs or loads: <c>logto</c> (standard
+    /// output and standard error go to the file, so what the application prints lands there too) then <c>chdir</c>.
+    /// Every process that starts from a vassal's options runs it: a classic one (<c>Program</c>, which also runs it
+    /// for an Emperor or a base), an adopted master and its spare worker, so that an adopted vassal honours them as a
+    /// classic one does.
+    /// </summary>
+    /// <exception cref="StartupException">The file cannot be opened, or the directory entered; the message names the option's source.</exception>
+    public static void ShapeProcess(IOptionValues options)
+    {
+        if (options.GetValue("logto") is { } logFile)
+        {
+            try
+            {
+                KernelLogging.RedirectTo(logFile);
+            }
+            catch (PosixException e)
+            {
+                throw new StartupException($"{options.DescribeSource("logto")}: cannot log to {logFile}: {e.Message}", e);
+            }
+        }
+
+        if (options.GetValue("chdir") is { } directory)
+        {
+            try
+            {
+                Environment.CurrentDirectory = directory;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StartupException($"{options.DescribeSource("chdir")}: cannot chdir to {directory}: {e.Message}", e);
+            }
+        }
     }
 
     /// <summary>

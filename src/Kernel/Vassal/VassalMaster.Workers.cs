@@ -1,6 +1,7 @@
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Warmup;
+using ForkServer.Kernel.Wire;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -23,7 +24,7 @@ internal sealed partial class VassalMaster
             {
                 Descriptors.Close(readyRead);
                 ReleaseInChild();
-                return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging, _emperor).Run();
+                return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging).Run();
             });
         }
         catch (Exception e) when (e is PosixException or TimeoutException or IOException)
@@ -82,7 +83,7 @@ internal sealed partial class VassalMaster
         Log.RetiringWorkerTakenOver(_log, retiring.Slot, retiring.Pid, Math.Max(0, retiring.KillAt - Environment.TickCount64) / 1000.0);
     }
 
-    /// <summary>The pipe a worker writes one byte to once it accepts connections: (read end, write end).</summary>
+    /// <summary>The pipe a worker reports on (<see cref="WorkerReports"/>): (read end, write end).</summary>
     public static (int Read, int Write) CreateReadyPipe() => Pipes.Create("a worker's ready report");
 
     private void Track(WorkerRecord worker)
@@ -91,16 +92,57 @@ internal sealed partial class VassalMaster
         _loop.Add(worker.Process.Fd, EventLoop.Readable, _ => OnWorkerExited(worker));
         if (worker.ReadyPipe >= 0)
         {
-            _loop.Add(worker.ReadyPipe, EventLoop.Readable, _ => OnWorkerReady(worker));
+            _loop.Add(worker.ReadyPipe, EventLoop.Readable, _ => OnWorkerReport(worker));
+        }
+    }
+
+    /// <summary>
+    /// Reads what a worker reported (<see cref="WorkerReports"/>) and tells the Emperor what it must know: worker 1
+    /// accepts, a worker served its first response. The workers run the application, so they cannot reach the Emperor
+    /// themselves; a byte that is no report is ignored.
+    /// </summary>
+    private void OnWorkerReport(WorkerRecord worker)
+    {
+        Span<byte> reports = stackalloc byte[16];
+        int n;
+        try
+        {
+            n = DescriptorIo.Read(worker.ReadyPipe, reports, "read a worker's reports from");
+        }
+        catch (PosixException)
+        {
+            n = 0;
+        }
+
+        foreach (byte report in reports[..n])
+        {
+            if (report == WorkerReports.Ready && !worker.IsReady)
+            {
+                OnWorkerReady(worker);
+            }
+            else if (report == WorkerReports.Loyal && !worker.IsLoyal)
+            {
+                worker.IsLoyal = true;
+                _emperor?.Report(VassalReport.Loyal);
+            }
+        }
+
+        // End of file: it exited (its pidfd says so) or has nothing more to report.
+        if (n == 0 || (worker.IsReady && worker.IsLoyal))
+        {
+            _loop.Remove(worker.ReadyPipe);
+            worker.CloseReadyPipe();
         }
     }
 
     private void OnWorkerReady(WorkerRecord worker)
     {
-        // One byte means ready; EOF means it died first, which its pidfd reports.
-        _loop.Remove(worker.ReadyPipe);
-        worker.CloseReadyPipe();
         worker.IsReady = true;
+        if (worker.Slot == 1)
+        {
+            _emperor?.Report(VassalReport.Accepting);
+        }
+
         int accepting = _workers.Values.Count(w => w.IsReady && !w.IsRetiring);
         if (accepting == _settings.Processes)
         {

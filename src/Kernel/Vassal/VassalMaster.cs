@@ -137,10 +137,12 @@ internal sealed partial class VassalMaster : IDisposable
 
     /// <summary>
     /// In a freshly forked worker: closes the master's own descriptors (event loop, signalfd, other workers'
-    /// pidfds and pipes) so a worker holds nothing of the master but the listening socket.
+    /// pidfds and pipes) so a worker holds nothing of the master but the listening socket. Nor the Emperor link
+    /// above all: the application would read the Emperor's commands before the master, or send reports in its name.
     /// </summary>
     private void ReleaseInChild()
     {
+        _emperor?.Dispose();
         Dispose();
     }
 }

@@ -3,14 +3,14 @@ using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Warmup;
-using ForkServer.Kernel.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
 /// The life of one worker, in the forked child: become the application's worker, serve HTTP on the inherited
-/// listening socket until told to stop, run the application's exit hooks.
+/// listening socket until told to stop, run the application's exit hooks. It reports to its master only
+/// (<see cref="WorkerReports"/>, on <paramref name="readyPipe"/>): it holds no channel to the Emperor.
 /// </summary>
 /// <remarks>
 /// SIGTERM, SIGINT and SIGHUP stop it gracefully (stop accepting, finish open requests); SIGQUIT ends it at
@@ -24,10 +24,10 @@ internal sealed class WorkerProcess(
     ListeningSocket listener,
     IPreloadedApplication application,
     IOptionValues options,
-    ILoggerFactory logging,
-    EmperorLink? emperor)
+    ILoggerFactory logging)
 {
     private readonly ILogger _log = logging.CreateLogger($"worker {slot}");
+    private readonly WorkerReports _reports = new(readyPipe);
     private bool _stopping;
 
     /// <summary>Runs the worker; the return value is its exit code.</summary>
@@ -60,20 +60,16 @@ internal sealed class WorkerProcess(
         var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
         // Signals first: a worker told to stop must not accept once more, from a listener it now shares with its successor.
         loop.AddFirst(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
-        // Each worker tells the Emperor once that it served a request ("loyal"), as uWSGI's workers do.
+        // Each worker tells once that it served a request ("loyal"), as uWSGI's workers do; the master tells the Emperor.
         http.RequestCompleted = () =>
         {
-            emperor?.Report(VassalReport.Loyal);
+            _reports.ReportLoyal();
             JitFreePath.Log.FirstResponse(_log, slot, JitFreePath.End());
             http.RequestCompleted = null;
         };
 
         http.Start();
-        ReportReady();
-        if (slot == 1)
-        {
-            emperor?.Report(VassalReport.Accepting);
-        }
+        _reports.ReportReady();
 
         while (!_stopping || !http.IsIdle)
         {
@@ -87,12 +83,11 @@ internal sealed class WorkerProcess(
 
     /// <summary>
     /// A worker whose application serves the listening socket with its own server (ISelfHostedApplication): the
-    /// kernel keeps the signals, the ready report and the Emperor's reports; the server does the HTTP.
+    /// kernel keeps the signals and the reports to the master; the server does the HTTP.
     /// </summary>
     private int RunSelfHosted(ISelfHostedApplication selfHosted, int pid)
     {
         using var signals = ControlledSignals.CreateSignalFd();
-        int loyal = emperor is null ? 1 : 0;
 
         // The application's start runs on this thread, so no signal is read until it returns: should the master die
         // meanwhile, a SIGTERM would wait for ever behind a start that hangs. Until then the master's death kills.
@@ -102,25 +97,15 @@ internal sealed class WorkerProcess(
             return 1;
         }
 
-        var server = selfHosted.StartServing(new ServingContext(slot, pid, listener.Fd, options, logging, () =>
-        {
-            // Each worker tells the Emperor once that it served a request ("loyal"); servers call this from any thread.
-            if (Interlocked.Exchange(ref loyal, 1) == 0)
-            {
-                emperor!.Report(VassalReport.Loyal);
-            }
-        }));
+        // Servers report every response, from any thread; the master hears of the first one.
+        var server = selfHosted.StartServing(new ServingContext(slot, pid, listener.Fd, options, logging, _reports.ReportLoyal));
         ProcessCalls.SetParentDeathSignal(Signals.SIGTERM);
         if (ProcessCalls.GetParentPid() != masterPid)
         {
             _stopping = true; // the master died while the server started: stop it gracefully at once
         }
 
-        ReportReady();
-        if (slot == 1)
-        {
-            emperor?.Report(VassalReport.Accepting);
-        }
+        _reports.ReportReady();
 
         using var loop = new EventLoop();
         loop.Add(signals.Fd, EventLoop.Readable, _ =>
@@ -143,12 +128,6 @@ internal sealed class WorkerProcess(
         server.Stop();
         application.Shutdown();
         return 0;
-    }
-
-    private void ReportReady()
-    {
-        _ = DescriptorIo.TryWriteAll(readyPipe, [1], out _);
-        Descriptors.Close(readyPipe);
     }
 
     private void OnSignals(SignalFd signals, HttpServerLoop http)

@@ -13,7 +13,7 @@ internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int
     /// <summary>The worker's pidfd: readable once it has exited.</summary>
     public ProcessHandle Process { get; } = process;
 
-    /// <summary>Read end of the pipe the worker writes one byte to once it accepts connections.</summary>
+    /// <summary>Read end of the pipe the worker reports on (<see cref="WorkerReports"/>); -1 once closed.</summary>
     public int ReadyPipe { get; private set; } = readyPipe;
 
     /// <summary>When it was forked (<see cref="Environment.TickCount64"/>).</summary>
@@ -22,13 +22,16 @@ internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int
     /// <summary>True once it reported that it accepts connections.</summary>
     public bool IsReady { get; set; }
 
+    /// <summary>True once it reported its first response.</summary>
+    public bool IsLoyal { get; set; }
+
     /// <summary>True once it was asked to stop (reload or shutdown): it is not respawned.</summary>
     public bool IsRetiring { get; set; }
 
     /// <summary>When it gets SIGKILL if it is still alive (<see cref="Environment.TickCount64"/>), or null.</summary>
     public long? KillAt { get; set; }
 
-    /// <summary>Closes the ready pipe (after the worker reported, or when it is gone).</summary>
+    /// <summary>Closes the ready pipe (after the worker's last report, or when it is gone).</summary>
     public void CloseReadyPipe()
     {
         if (ReadyPipe >= 0)

@@ -15,8 +15,8 @@ internal sealed partial class AdoptionWarmup
 
     /// <summary>
     /// What an adopted master and its spare worker run from the request to serving: the arguments layered over the
-    /// base's options, the vassal's services, the start-up steps (whom it runs as, its HTTP socket, which the spare
-    /// worker sends its master), and two HTTP requests through the worker's server.
+    /// base's options, the vassal's services, the start-up steps (log file and directory, whom it runs as, its HTTP
+    /// socket, which the spare worker sends its master), and two HTTP requests through the worker's server.
     /// </summary>
     private void RehearseVassalStartup(IPreloadedApplication application)
     {
@@ -35,6 +35,7 @@ internal sealed partial class AdoptionWarmup
 
         try
         {
+            RehearseProcessOptions();
             HttpRehearsal.Run(steps.Settings.Limits, _log);
             RehearseListenerExchange(steps);
         }
@@ -42,6 +43,24 @@ internal sealed partial class AdoptionWarmup
         {
             Log.StartupRehearsalFailed(_log, e.Message);
         }
+    }
+
+    // What logto and chdir (StartupSteps.ShapeProcess) call, on a scratch pipe and the current directory: the base
+    // keeps its own standard streams and directory.
+    private static void RehearseProcessOptions()
+    {
+        var (read, write) = Pipes.Create("a rehearsed logto");
+        try
+        {
+            StandardStreams.Redirect("/dev/null", [write]);
+        }
+        finally
+        {
+            Descriptors.Close(read);
+            Descriptors.Close(write);
+        }
+
+        Environment.CurrentDirectory = Environment.CurrentDirectory;
     }
 
     // The spare worker binds the vassal's socket and sends it; the master receives it.
