@@ -31,6 +31,11 @@ internal static partial class Program
             return args.Length == 0 ? 1 : 0;
         }
 
+        if (ConfigurationCheck.IsRequested(args, out bool print, out var configurationArgs))
+        {
+            return ConfigurationCheck.Run(configurationArgs, print, WriteLine, text => Write(StandardStreams.ErrorFd, text));
+        }
+
         using var logging = KernelLogging.Create();
         var log = logging.CreateLogger("forkserver");
         try
@@ -54,9 +59,11 @@ internal static partial class Program
         }
     }
 
-    private static void WriteLine(string text)
+    private static void WriteLine(string text) => Write(StandardStreams.OutputFd, text);
+
+    private static void Write(int fd, string line)
     {
         // Not Console: see StandardErrorSink for why the kernel never touches it.
-        new DescriptorWriteStream(StandardStreams.OutputFd).Write(System.Text.Encoding.UTF8.GetBytes(text + "\n"));
+        new DescriptorWriteStream(fd).Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
     }
 }

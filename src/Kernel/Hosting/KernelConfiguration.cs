@@ -16,7 +16,8 @@ internal sealed record KernelConfiguration(
 {
     /// <summary>
     /// Reads the command line (and the ini files it names) with the kernel's options alone, to learn which plugins
-    /// to load; then, when it names some, again with every plugin's options too, so that an option nobody declares
+    /// to load (those <c>plugins =</c> names, and those declaring options nobody else does, see
+    /// <see cref="UwsgiCompatibility.ImpliedPlugin"/>); then, when it names some, again with every plugin's options too, so that an option nobody declares
     /// is an error.
     /// </summary>
     public static KernelConfiguration Load(IReadOnlyList<string> args, string workingDirectory)
@@ -64,6 +65,15 @@ internal sealed record KernelConfiguration(
             .ToList();
         string pluginsDirectory = raw.LastOrDefault(o => schema.TryGet(o.Key, out var d) && d.Name == "plugins-dir")?.Value
             ?? PluginCatalog.DefaultDirectory;
+        var catalog = new PluginCatalog(pluginsDirectory);
+        foreach (var implied in ImpliedPlugins(raw, schema, catalog))
+        {
+            if (!pluginNames.Contains(implied))
+            {
+                pluginNames.Add(implied);
+            }
+        }
+
         var missing = pluginNames.Where(name => loaded.All(p => p.Name != name)).ToList();
         if (missing.Count == 0)
         {
@@ -72,7 +82,7 @@ internal sealed record KernelConfiguration(
             return new KernelConfiguration(OptionValues.Bind(raw, schema), loaded, args, workingDirectory);
         }
 
-        var plugins = loaded.Concat(new PluginCatalog(pluginsDirectory).Load(missing)).ToList();
+        var plugins = loaded.Concat(catalog.Load(missing)).ToList();
         foreach (var plugin in plugins.Skip(loaded.Count))
         {
             schema.Add(plugin.Options, plugin.Name);
@@ -80,5 +90,24 @@ internal sealed record KernelConfiguration(
 
         var options = OptionValues.Load(args, workingDirectory, schema);
         return new KernelConfiguration(options, plugins, args, workingDirectory);
+    }
+
+    // The plugins that declare keys nobody declares yet (psgi = app.psgi without plugins = psgi): the ForkServer
+    // plugins named as the uWSGI plugins owning those keys, when they are installed (UwsgiCompatibility).
+    private static List<string> ImpliedPlugins(IReadOnlyList<RawOption> raw, OptionSchema schema, PluginCatalog catalog)
+    {
+        var names = new List<string>();
+        foreach (var option in raw)
+        {
+            if (!schema.TryGet(option.Key, out _)
+                && UwsgiCompatibility.ImpliedPlugin(option.Key) is { } plugin
+                && !names.Contains(plugin)
+                && catalog.Has(plugin))
+            {
+                names.Add(plugin);
+            }
+        }
+
+        return names;
     }
 }

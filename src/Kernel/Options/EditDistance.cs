@@ -3,6 +3,29 @@ namespace ForkServer.Kernel.Options;
 /// <summary>Levenshtein distance, used to suggest the option a user meant when they mistyped one.</summary>
 internal static class EditDistance
 {
+    private const int MaxSuggestionDistance = 2;
+
+    /// <summary>
+    /// The name among <paramref name="names"/> closest to a mistyped <paramref name="unknown"/> (edit distance at most
+    /// 2), or <c>null</c>. Ties go to the name first in ordinal order, so the answer does not depend on their order.
+    /// </summary>
+    public static string? Closest(string unknown, IEnumerable<string> names)
+    {
+        string? best = null;
+        int bestDistance = MaxSuggestionDistance + 1;
+        foreach (var name in names.Order(StringComparer.Ordinal))
+        {
+            int distance = Between(unknown, name, bestDistance);
+            if (distance < bestDistance)
+            {
+                best = name;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>
     /// The number of single-character insertions, deletions and substitutions turning <paramref name="a"/> into
     /// <paramref name="b"/>; any result of <paramref name="cap"/> or more is reported as <paramref name="cap"/>,

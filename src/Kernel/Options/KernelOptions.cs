@@ -13,7 +13,6 @@ internal static class KernelOptions
         new("plugins-dir", OptionType.Path, "Directory searched for plugins"),
         new("http-socket", OptionType.Text, "Serve HTTP on this address (host:port)"),
         new("processes", OptionType.Integer, "Number of worker processes"),
-        new("master", OptionType.Flag, "Run a master process (accepted for uWSGI compatibility: there is always one)"),
         new("uid", OptionType.Text, "Switch to this user (name or id) after binding sockets"),
         new("gid", OptionType.Text, "Switch to this group (name or id) after binding sockets"),
         new("logto", OptionType.Path, "Write logs to this file instead of stderr"),
@@ -44,10 +43,14 @@ internal static class KernelOptions
         new("emperor-wrapper", OptionType.Path, "Binary run for classic vassals instead of forkserver itself (e.g. /usr/bin/uwsgi)"),
     ];
 
-    /// <summary>Adds the kernel's options and the uWSGI aliases of them to <paramref name="schema"/>.</summary>
+    /// <summary>
+    /// Adds the kernel's options, the uWSGI options accepted without effect (<see cref="UwsgiCompatibility"/>) and the
+    /// uWSGI aliases to <paramref name="schema"/>.
+    /// </summary>
     public static void Register(OptionSchema schema)
     {
         schema.Add(All, "kernel");
+        UwsgiCompatibility.Register(schema);
         schema.AddAlias("plugin", "plugins");
         schema.AddAlias("plugin-dir", "plugins-dir");
         schema.AddAlias("workers", "processes");

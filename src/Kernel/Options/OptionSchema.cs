@@ -75,20 +75,5 @@ internal sealed class OptionSchema
     /// <c>null</c>. Ties go to the name first in ordinal order so the suggestion does not depend on load order.
     /// </summary>
     public string? Suggest(string unknown)
-    {
-        const int MaxDistance = 2;
-        string? best = null;
-        int bestDistance = MaxDistance + 1;
-        foreach (var name in _declarations.Keys.Concat(_aliases.Keys).Order(StringComparer.Ordinal))
-        {
-            int distance = EditDistance.Between(unknown, name, bestDistance);
-            if (distance < bestDistance)
-            {
-                best = name;
-                bestDistance = distance;
-            }
-        }
-
-        return best;
-    }
+        => EditDistance.Closest(unknown, _declarations.Keys.Concat(_aliases.Keys));
 }

@@ -40,9 +40,7 @@ internal sealed partial class OptionValues
             var option = raw[index];
             if (!schema.TryGet(option.Key, out var declaration))
             {
-                var suggestion = schema.Suggest(option.Key);
-                var hint = suggestion is null ? "" : $" (did you mean '{suggestion}'?)";
-                errors.Add(new(option.Source, option.Key, "unknown option" + hint));
+                errors.Add(new(option.Source, option.Key, UwsgiCompatibility.DescribeUnknown(option.Key, schema)));
                 continue;
             }
 

@@ -59,6 +59,9 @@ internal sealed partial class OptionValues : IOptionValues
     /// <inheritdoc/>
     public string DescribeSource(string name) => Find(name) is [.., var last] ? last.Source.ToString() : "default";
 
+    /// <summary>The declared names of the options that are set, in ordinal order.</summary>
+    public IReadOnlyList<string> SetNames => _values.Keys.Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Every value of the option with where it was set, in order.</summary>
     public IReadOnlyList<BoundValue> GetBoundValues(string name) => Find(name);
 

@@ -23,6 +23,16 @@ internal sealed class PluginCatalog
     /// <summary>The folder plugins are looked up in when <c>plugins-dir</c> is not set: beside the binary.</summary>
     public static string DefaultDirectory => Path.Combine(AppContext.BaseDirectory, "plugins");
 
+    /// <summary>The names of the installed plugins: the folders of the plugins directory, in ordinal order.</summary>
+    public IReadOnlyList<string> Installed()
+        => Directory.Exists(_pluginsDirectory)
+            ? Directory.GetDirectories(_pluginsDirectory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList()
+            : [];
+
+    /// <summary>True when a plugin named <paramref name="name"/> is installed (a folder of that name exists).</summary>
+    public bool Has(string name)
+        => !name.Contains('/') && !name.Contains("..", StringComparison.Ordinal) && Directory.Exists(Path.Combine(_pluginsDirectory, name));
+
     /// <summary>Loads every named plugin, in order; the first failure throws <see cref="PluginLoadException"/>.</summary>
     public IReadOnlyList<IForkServerPlugin> Load(IEnumerable<string> names)
     {

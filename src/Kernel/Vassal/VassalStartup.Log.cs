@@ -2,10 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Vassal;
 
-/// <summary>The vassal start-up's log events (ids 3101–3149).</summary>
+/// <summary>The vassal start-up's log events (ids 3101–3149; 4510 for the uWSGI options without effect).</summary>
 internal sealed partial class VassalStartup
 {
-    /// <summary>Log events of a vassal's start-up: privileges and reloads.</summary>
+    /// <summary>Log events of a vassal's start-up: privileges, reloads and options without effect.</summary>
     private static partial class Log
     {
         [LoggerMessage(3101, LogLevel.Information, "reloading: re-executing with the same arguments")]
@@ -28,5 +28,8 @@ internal sealed partial class VassalStartup
 
         [LoggerMessage(3113, LogLevel.Information, "privileges dropped to uid {Uid} gid {Gid}")]
         public static partial void PrivilegesDropped(ILogger logger, uint uid, uint gid);
+
+        [LoggerMessage(4510, LogLevel.Information, "{Source}: '{Option}' has no effect in ForkServer: {Instead}")]
+        public static partial void NoEffect(ILogger logger, string source, string option, string instead);
     }
 }

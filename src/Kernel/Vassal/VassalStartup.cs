@@ -27,6 +27,7 @@ internal sealed partial class VassalStartup(
     public int Run()
     {
         using var emperor = launch.Emperor;
+        ReportNoEffectOptions();
 
         // A classic vassal re-executed for a reload: its previous image's workers, still finishing their requests.
         var inherited = launch.IsAdopted ? [] : RetiringWorkers.Take();
@@ -83,6 +84,18 @@ internal sealed partial class VassalStartup(
         {
             RetiringWorkers.Kill(inherited);
             throw;
+        }
+    }
+
+    // Once per vassal, by its master: the uWSGI options it sets that mean nothing here (UwsgiCompatibility.NoEffect).
+    private void ReportNoEffectOptions()
+    {
+        foreach (var option in UwsgiCompatibility.NoEffect)
+        {
+            if (options.Contains(option.Name))
+            {
+                Log.NoEffect(_log, options.DescribeSource(option.Name), option.Name, option.Instead);
+            }
         }
     }
 

@@ -11,7 +11,7 @@ public sealed class OptionSchemaTests
         var schema = ConfigurationDirectory.KernelSchema();
 
         Assert.All(KernelOptions.All, o => Assert.False(string.IsNullOrWhiteSpace(o.Description)));
-        Assert.Equal(KernelOptions.All.Count, schema.All.Count);
+        Assert.Equal(KernelOptions.All.Count + UwsgiCompatibility.NoEffect.Count, schema.All.Count);
         Assert.True(schema.TryGet("workers", out var processes));
         Assert.Equal("processes", processes.Name);
         Assert.True(schema.TryGet("plugin", out var plugins));
