@@ -71,15 +71,13 @@ internal sealed partial class ReadingSession
             return false;
         }
 
-        if (string.IsNullOrEmpty(value))
+        string? problem = string.IsNullOrEmpty(value) ? "missing value (what the block tests or goes over)" : null;
+        if (problem is not null || !Placeholders.TryExpand(value!, magic, this, out value, out problem))
         {
-            Fail(source, key, "missing value (what the block tests or goes over)");
-            value = "";
-        }
-        else if (!Placeholders.TryExpand(value, magic, this, out value, out var error))
-        {
-            Fail(source, key, error);
-            value = "";
+            // Reported once; the block's keys are skipped rather than taken unconditionally.
+            Fail(source, key, problem);
+            _block = new LogicBlock(key, source, []);
+            return true;
         }
 
         var items = BlockItems(key, value, source);
