@@ -10,7 +10,8 @@ internal sealed record IniReference(string File, string Section, bool SectionGiv
     public const string DefaultSection = "uwsgi";
 
     /// <summary>
-    /// Splits <c>file[:section]</c>, a relative file being relative to the directory of
+    /// Splits <c>file[:section]</c> (or <c>:section</c>, a section of <paramref name="includingFile"/>), a relative
+    /// file being relative to the directory of
     /// <paramref name="includingFile"/> when there is one. The text after the last colon is a section only when
     /// it contains no <c>/</c>, so a directory with a colon in its name still works.
     /// </summary>
@@ -23,6 +24,12 @@ internal sealed record IniReference(string File, string Section, bool SectionGiv
         string section = DefaultSection;
         bool sectionGiven = false;
         int colon = value.LastIndexOf(':');
+        if (colon == 0 && value.Length > 1 && value.IndexOf('/') < 0)
+        {
+            // ":section": another section of the file being read (none on the command line: File is then empty).
+            return new IniReference(includingFile ?? "", value[1..], SectionGiven: true);
+        }
+
         if (colon > 0 && colon < value.Length - 1 && value.IndexOf('/', colon) < 0)
         {
             file = value[..colon];

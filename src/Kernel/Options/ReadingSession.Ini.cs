@@ -1,6 +1,9 @@
 namespace ForkServer.Kernel.Options;
 
-/// <summary>Reading ini files: sections, comments, <c>key = value</c> lines and nested includes.</summary>
+/// <summary>
+/// Reading ini files: sections, comments, <c>key = value</c> lines, bare <c>key</c> lines (a flag set to true) and
+/// nested includes, of another file or of another section of the same one (<c>ini = :section</c>).
+/// </summary>
 internal sealed partial class ReadingSession
 {
     /// <summary>How deep <c>ini</c> includes may nest, counting the first file.</summary>
@@ -8,8 +11,8 @@ internal sealed partial class ReadingSession
 
     private const int QuotedLineLength = 40;
 
-    // Absolute paths of the files being read, outermost first: a file already here is a cycle.
-    private readonly List<string> _includeChain = [];
+    // Absolute paths and sections of the files being read, outermost first: one already here is a cycle.
+    private readonly List<IncludeLink> _includeChain = [];
 
     private void Include(IniReference reference, OptionSource referencedFrom)
     {
@@ -24,9 +27,17 @@ internal sealed partial class ReadingSession
             return;
         }
 
-        if (_includeChain.Contains(fullPath))
+        var link = new IncludeLink(fullPath, reference.Section);
+        int first = _includeChain.IndexOf(link);
+        if (first >= 0)
         {
-            var cycle = _includeChain.SkipWhile(p => p != fullPath).Append(fullPath).Select(Path.GetFileName);
+            var cycle = new List<string>();
+            for (int i = first; i < _includeChain.Count; i++)
+            {
+                cycle.Add(Describe(_includeChain[i]));
+            }
+
+            cycle.Add(Describe(link));
             Fail(referencedFrom, IniKey, $"ini file '{reference.File}' includes itself ({string.Join(" -> ", cycle)})");
             return;
         }
@@ -42,9 +53,22 @@ internal sealed partial class ReadingSession
             return;
         }
 
-        _includeChain.Add(fullPath);
-        bool sectionFound = ReadIniLines(lines, reference, MagicVariables.ForIniFile(fullPath));
+        var facts = IniFileFacts.Of(reference.ToString(), fullPath, reference.SectionGiven ? reference.Section : null);
+        if (_firstFile is null)
+        {
+            _firstFile = facts;
+            CommandLineVariables = MagicVariables.ForCommandLine(_workingDirectory, _firstFile, _process);
+        }
+
+        // A block open where the include is stays open after it, and one the file leaves open ends with it.
+        var outerBlock = _block;
+        bool outerFailed = _lastConditionFailed;
+        _block = null;
+        _includeChain.Add(link);
+        bool sectionFound = ReadIniLines(lines, reference, MagicVariables.ForIniFile(facts, _firstFile, _process));
         _includeChain.RemoveAt(_includeChain.Count - 1);
+        _block = outerBlock;
+        _lastConditionFailed = outerFailed;
 
         if (!sectionFound)
         {
@@ -107,9 +131,11 @@ internal sealed partial class ReadingSession
                 continue;
             }
 
+            // A line without '=' is a bare key, as uWSGI reads it: "master" is "master = true". One with blanks
+            // inside, or an unclosed "[section", is no key: a broken line rather than an unknown option.
             int equals = line.IndexOf('=');
-            string key = equals < 0 ? "" : line[..equals].TrimEnd();
-            if (key.Length == 0)
+            string key = equals < 0 ? line : line[..equals].TrimEnd();
+            if (key.Length == 0 || equals < 0 && (line[0] == '[' || line.AsSpan().IndexOfAny(' ', '\t') >= 0))
             {
                 // Checked in every section: a broken line elsewhere in the file is as likely a typo as here.
                 Fail(source, null, $"expected 'key = value', got '{Quote(line)}'");
@@ -118,12 +144,18 @@ internal sealed partial class ReadingSession
 
             if (inSection)
             {
-                Set(key, line[(equals + 1)..].TrimStart(), source, magic, reference.File);
+                Set(key, equals < 0 ? null : line[(equals + 1)..].TrimStart(), source, magic, reference.File);
             }
         }
 
         return sectionFound;
     }
+
+    private static string Describe(IncludeLink link)
+        => link.Section == IniReference.DefaultSection ? Path.GetFileName(link.Path) : $"{Path.GetFileName(link.Path)}:{link.Section}";
+
+    // A class, not a tuple: the reader runs in adopted processes, where a new generic instantiation is compiled.
+    private sealed record IncludeLink(string Path, string Section);
 
     private static string Quote(string line)
         => line.Length <= QuotedLineLength ? line : string.Concat(line.AsSpan(0, QuotedLineLength), "...");

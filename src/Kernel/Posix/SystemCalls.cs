@@ -82,6 +82,10 @@ internal static unsafe partial class SystemCalls
     [LibraryImport(LibC, EntryPoint = "getgrnam_r")]
     public static partial int GetGroupByName(byte* name, GroupEntry* entry, byte* buffer, nuint length, GroupEntry** result);
 
+    /// <summary>Returns the error number instead of setting errno.</summary>
+    [LibraryImport(LibC, EntryPoint = "getgrgid_r")]
+    public static partial int GetGroupById(uint gid, GroupEntry* entry, byte* buffer, nuint length, GroupEntry** result);
+
     [LibraryImport(LibC, EntryPoint = "getenv")]
     public static partial byte* GetEnv(byte* name);
 

@@ -53,6 +53,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     [Fact]
     public void Malformed_lines_are_errors_in_any_section()
     {
+        // "master" alone is a bare flag, as in uWSGI; a bare line with blanks inside is no key.
         _dir.Write("app.ini", "[other]\njust words\n[uwsgi\n= value\n[uwsgi]\nmaster\n");
 
         Assert.Equal(
@@ -60,7 +61,6 @@ public sealed class ConfigurationErrorTests : IDisposable
                 "app.ini:2: expected 'key = value', got 'just words'",
                 "app.ini:3: expected 'key = value', got '[uwsgi'",
                 "app.ini:4: expected 'key = value', got '= value'",
-                "app.ini:6: expected 'key = value', got 'master'",
             ],
             _dir.Errors("--ini", "app.ini"));
     }

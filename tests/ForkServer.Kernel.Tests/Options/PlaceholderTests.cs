@@ -34,13 +34,13 @@ public sealed class PlaceholderTests : IDisposable
     [Fact]
     public void Magic_variables_describe_the_ini_file()
     {
-        _dir.Write("sites/blog.conf.ini", "[uwsgi]\nuid = d=%d p=%p n=%n e=%e x=%x c=%c pct=%%d\n");
+        _dir.Write("sites/blog.conf.ini", "[prod]\nuid = d=%d p=%p s=%s n=%n e=%e x=%x c=%c o=%o pct=%%d\n");
 
-        var values = _dir.Load("--ini", "sites/blog.conf.ini");
+        var values = _dir.Load("--ini", "sites/blog.conf.ini:prod");
 
         var directory = FullPath("sites") + "/";
         Assert.Equal(
-            $"d={directory} p={directory}blog.conf.ini n=blog.conf e=ini x=blog.conf.ini c=sites pct=%d",
+            $"d={directory} p={directory}blog.conf.ini s=blog.conf.ini n=blog.conf e=ini x=prod c=sites o=sites/blog.conf.ini:prod pct=%d",
             values.GetValue("uid"));
     }
 
