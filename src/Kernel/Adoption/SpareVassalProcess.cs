@@ -89,10 +89,10 @@ internal sealed partial class SpareVassalProcess(
         try
         {
             application.PrepareForFork();
-            return SpareWorker.Fork(workerChannel =>
+            return SpareWorker.Fork((workerChannel, status) =>
             {
                 Descriptors.Close(channel);
-                return new SpareWorkerProcess(workerChannel, masterPid, application, baseConfiguration, logging, timeout).Run();
+                return new SpareWorkerProcess(workerChannel, masterPid, status, application, baseConfiguration, logging, timeout).Run();
             });
         }
         catch (Exception e) when (e is PosixException or TimeoutException or IOException)

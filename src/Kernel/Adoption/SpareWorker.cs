@@ -20,13 +20,17 @@ namespace ForkServer.Kernel.Adoption;
 /// </remarks>
 internal sealed class SpareWorker : IDisposable
 {
-    private SpareWorker(int pid, int channel)
+    private SpareWorker(int pid, int channel, WorkerStatus status)
     {
         Pid = pid;
         Channel = channel;
+        Status = status;
     }
 
     public int Pid { get; }
+
+    /// <summary>The page the worker tells what it is doing on (<see cref="WorkerStatus"/>); the master takes it with the worker.</summary>
+    public WorkerStatus? Status { get; private set; }
 
     /// <summary>The master's end of the channel; -1 once disposed.</summary>
     public int Channel { get; private set; }
@@ -37,28 +41,43 @@ internal sealed class SpareWorker : IDisposable
     /// <summary>True once the worker has sent its listening socket: it is worker 1, and its ready pipe the master's.</summary>
     public bool IsListening { get; private set; }
 
-    /// <summary>Forks the worker, which runs <paramref name="workerMain"/> with its end of the channel.</summary>
-    public static SpareWorker Fork(Func<int, int> workerMain)
+    /// <summary>Forks the worker, which runs <paramref name="workerMain"/> with its end of the channel and its status page.</summary>
+    public static SpareWorker Fork(Func<int, WorkerStatus, int> workerMain)
     {
-        var (masterEnd, workerEnd) = StreamSocketPair.Create("a spare worker");
+        var status = WorkerStatus.Create();
+        var (masterEnd, workerEnd) = (-1, -1);
         int pid;
         try
         {
+            (masterEnd, workerEnd) = StreamSocketPair.Create("a spare worker");
             pid = ProcessForker.Fork(() =>
             {
                 Descriptors.Close(masterEnd);
-                return workerMain(workerEnd);
+                return workerMain(workerEnd, status);
             });
         }
         catch
         {
-            Descriptors.Close(masterEnd);
-            Descriptors.Close(workerEnd);
+            if (masterEnd >= 0)
+            {
+                Descriptors.Close(masterEnd);
+                Descriptors.Close(workerEnd);
+            }
+
+            status.Dispose();
             throw;
         }
 
         Descriptors.Close(workerEnd);
-        return new SpareWorker(pid, masterEnd);
+        return new SpareWorker(pid, masterEnd, status);
+    }
+
+    /// <summary>Hands the status page over to the master's record of the worker: disposing this handle leaves it mapped.</summary>
+    public WorkerStatus? TakeStatus()
+    {
+        var status = Status;
+        Status = null;
+        return status;
     }
 
     /// <summary>
@@ -125,5 +144,8 @@ internal sealed class SpareWorker : IDisposable
             Descriptors.Close(ReadyPipe);
             ReadyPipe = -1;
         }
+
+        Status?.Dispose();
+        Status = null;
     }
 }

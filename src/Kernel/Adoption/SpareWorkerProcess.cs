@@ -20,6 +20,7 @@ namespace ForkServer.Kernel.Adoption;
 internal sealed partial class SpareWorkerProcess(
     int channel,
     int masterPid,
+    WorkerStatus status,
     IPreloadedApplication application,
     KernelConfiguration baseConfiguration,
     ILoggerFactory logging,
@@ -81,7 +82,7 @@ internal sealed partial class SpareWorkerProcess(
 
         int readyPipe = request.Leading!.Release();
         request.Dispose();
-        return new WorkerProcess(1, masterPid, readyPipe, steps.Settings, listener, application, steps.Configuration.Options, logging).Run();
+        return new WorkerProcess(1, masterPid, readyPipe, status, steps.Settings, listener, application, steps.Configuration.Options, logging).Run();
     }
 
     // An application with its own server may warm it up now, while nothing waits for this process. A failure costs

@@ -48,6 +48,15 @@ internal sealed partial class HttpServerLoop
     /// <summary>Invoked after each request the handler answered (the worker reports itself loyal after the first).</summary>
     public Action? RequestCompleted { get; set; }
 
+    /// <summary>Invoked when the handler is about to be given a request (the worker notes what it is doing).</summary>
+    public Action<IRequest>? RequestStarting { get; set; }
+
+    /// <summary>
+    /// How many more requests this loop serves (<c>max-requests</c>); unlimited by default. The response to the last
+    /// one ends its connection, and once it is complete the loop stops accepting as on <see cref="StopAccepting"/>.
+    /// </summary>
+    public long RequestsLeft { get; set; } = long.MaxValue;
+
     /// <summary>No connection is open.</summary>
     public bool IsIdle => _connections.Count == 0;
 
@@ -122,7 +131,21 @@ internal sealed partial class HttpServerLoop
 
     internal void Forget(HttpConnection connection) => _connections.Remove(connection.Fd);
 
-    internal void NotifyRequestCompleted() => RequestCompleted?.Invoke();
+    /// <summary>A request goes to the handler: false if it is the last one this loop serves (its connection ends).</summary>
+    internal bool BeginRequest(IRequest request)
+    {
+        RequestStarting?.Invoke(request);
+        return --RequestsLeft > 0;
+    }
+
+    internal void NotifyRequestCompleted()
+    {
+        RequestCompleted?.Invoke();
+        if (RequestsLeft <= 0 && !IsStopping)
+        {
+            StopAccepting();
+        }
+    }
 
     private void Listen()
     {

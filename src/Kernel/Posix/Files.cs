@@ -46,6 +46,40 @@ internal static unsafe class Files
         return written;
     }
 
+    /// <summary>
+    /// Opens a file for reading, reads at most <paramref name="buffer"/>'s length and closes it: for the small files of
+    /// /proc a process reads about another (<c>/proc/PID/statm</c>).
+    /// </summary>
+    /// <param name="path">The path, NUL-terminated.</param>
+    /// <param name="buffer">Where the bytes go.</param>
+    /// <returns>The number of bytes read, or -1 when the file cannot be opened or read (the process is gone).</returns>
+    public static int TryReadSmall(ReadOnlySpan<byte> path, Span<byte> buffer)
+    {
+        int fd;
+        fixed (byte* nativePath = path)
+        {
+            fd = SystemCalls.Open(nativePath, O_RDONLY | O_CLOEXEC);
+        }
+
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        try
+        {
+            return DescriptorIo.Read(fd, buffer, "read a /proc file");
+        }
+        catch (PosixException)
+        {
+            return -1;
+        }
+        finally
+        {
+            Descriptors.Close(fd);
+        }
+    }
+
     private static bool StatPath(string path, bool followLink, out FileStatus status, out int errno)
     {
         var nativePath = new byte[Encoding.UTF8.GetByteCount(path) + 1];

@@ -2,12 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace ForkServer.Kernel.Posix;
 
-/// <summary>Memory mapping and POSIX thread creation, for <see cref="OwnedStackThread"/>.</summary>
+/// <summary>Memory mapping and POSIX thread creation, for <see cref="OwnedStackThread"/> and <see cref="SharedPage"/>.</summary>
 internal static unsafe partial class SystemCalls
 {
     public const int PROT_NONE = 0;
     public const int PROT_READ = 1;
     public const int PROT_WRITE = 2;
+    public const int MAP_SHARED = 0x01;
     public const int MAP_PRIVATE = 0x02;
     public const int MAP_ANONYMOUS = 0x20;
     public const int MAP_NORESERVE = 0x4000;
@@ -22,6 +23,9 @@ internal static unsafe partial class SystemCalls
 
     [LibraryImport(LibC, EntryPoint = "mmap", SetLastError = true)]
     public static partial nint MapMemory(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport(LibC, EntryPoint = "munmap", SetLastError = true)]
+    public static partial int UnmapMemory(nint address, nuint length);
 
     [LibraryImport(LibC, EntryPoint = "mprotect", SetLastError = true)]
     public static partial int ProtectMemory(nint address, nuint length, int protection);

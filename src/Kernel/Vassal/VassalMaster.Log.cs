@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ForkServer.Kernel.Vassal;
 
-/// <summary>The master's log events (ids 3001–3099, and 3160–3169 for the workers it takes over on a reload).</summary>
+/// <summary>The master's log events (ids 3001–3099 (3040–3059: worker lifecycle), and 3160–3169 for the workers it takes over on a reload).</summary>
 internal sealed partial class VassalMaster
 {
     /// <summary>Log events of a vassal's master: its workers, its stops and reloads.</summary>
@@ -53,6 +53,27 @@ internal sealed partial class VassalMaster
 
         [LoggerMessage(3024, LogLevel.Information, "graceful reload of {Count} worker(s)")]
         public static partial void Reloading(ILogger logger, int count);
+
+        [LoggerMessage(3040, LogLevel.Error, "HARAKIRI: worker {Slot} (pid {WorkerPid}) stuck for {Seconds:0.#} s in \"{RequestLine}\" (harakiri {Harakiri} s): killed")]
+        public static partial void HarakiriKilled(ILogger logger, int slot, int workerPid, double seconds, string requestLine, double harakiri);
+
+        [LoggerMessage(3041, LogLevel.Error, "HARAKIRI: worker {Slot} (pid {WorkerPid}) was in syscall {Syscall}, wchan {Wchan}")]
+        public static partial void HarakiriDetail(ILogger logger, int slot, int workerPid, string syscall, string wchan);
+
+        [LoggerMessage(3042, LogLevel.Warning, "worker {Slot} (pid {WorkerPid}) ended after harakiri: {Status}; respawning")]
+        public static partial void HarakiriWorkerEnded(ILogger logger, int slot, int workerPid, ExitStatus status);
+
+        [LoggerMessage(3043, LogLevel.Information, "worker {Slot} (pid {WorkerPid}) served {Requests} request(s) (max-requests {MaxRequests}): respawning")]
+        public static partial void MaxRequestsReached(ILogger logger, int slot, int workerPid, long requests, long maxRequests);
+
+        [LoggerMessage(3044, LogLevel.Information, "worker {Slot} (pid {WorkerPid}) reached max-worker-lifetime ({Lifetime} s): replacing it gracefully")]
+        public static partial void MaxLifetimeReached(ILogger logger, int slot, int workerPid, double lifetime);
+
+        [LoggerMessage(3045, LogLevel.Information, "worker {Slot} (pid {WorkerPid}) uses {RssMb} MB resident, over reload-on-rss {LimitMb} MB: replacing it gracefully")]
+        public static partial void ReloadOnRssReached(ILogger logger, int slot, int workerPid, long rssMb, long limitMb);
+
+        [LoggerMessage(3046, LogLevel.Information, "cheaper = {Cheaper}: accepted, but every one of the {Processes} worker(s) always runs (ForkServer has no cheaper algorithm)")]
+        public static partial void CheaperIgnored(ILogger logger, string cheaper, int processes);
 
         [LoggerMessage(3160, LogLevel.Information, "worker {Slot} (pid {WorkerPid}) of the previous image finishes its requests: killed if still running in {Mercy} s")]
         public static partial void RetiringWorkerTakenOver(ILogger logger, int slot, int workerPid, double mercy);

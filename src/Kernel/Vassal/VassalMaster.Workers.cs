@@ -18,20 +18,23 @@ internal sealed partial class VassalMaster
 
         _application.PrepareForFork();
         int pid;
+        WorkerStatus? status = null;
         try
         {
+            status = WorkerStatus.Create();
             pid = ProcessForker.Fork(() =>
             {
                 Descriptors.Close(readyRead);
                 ReleaseInChild();
-                return new WorkerProcess(slot, _pid, readyWrite, _settings, _listener, _application, _options, _logging).Run();
+                return new WorkerProcess(slot, _pid, readyWrite, status, _settings, _listener, _application, _options, _logging).Run();
             });
         }
         catch (Exception e) when (e is PosixException or TimeoutException or IOException)
         {
-            // A transient failure (EAGAIN from fork, a stalled hand-off) must not take the master and its other
-            // workers down: try this slot again later. ForkRefusedException is not transient and propagates.
+            // A transient failure (EAGAIN from fork or mmap, a stalled hand-off) must not take the master and its
+            // other workers down: try this slot again later. ForkRefusedException is not transient and propagates.
             Descriptors.Close(readyRead);
+            status?.Dispose();
             Log.WorkerForkFailed(_log, slot, e.Message, QuickDeathMs);
             _pendingRespawns.Add(new(slot, Environment.TickCount64 + QuickDeathMs));
             return;
@@ -41,7 +44,7 @@ internal sealed partial class VassalMaster
             Descriptors.Close(readyWrite);
         }
 
-        Track(new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64));
+        Track(new WorkerRecord(slot, pid, ProcessHandle.Open(pid), readyRead, Environment.TickCount64, status));
         Log.WorkerSpawned(_log, slot, pid);
     }
 
@@ -59,7 +62,7 @@ internal sealed partial class VassalMaster
         _spareWorker = null;
         using (spare)
         {
-            Track(new WorkerRecord(1, spare.Pid, ProcessHandle.Open(spare.Pid), spare.ReadyPipe, Environment.TickCount64));
+            Track(new WorkerRecord(1, spare.Pid, ProcessHandle.Open(spare.Pid), spare.ReadyPipe, Environment.TickCount64, spare.TakeStatus()));
             Log.SpareWorkerTaken(_log, spare.Pid);
             return true;
         }
@@ -79,7 +82,7 @@ internal sealed partial class VassalMaster
             return;
         }
 
-        Track(new WorkerRecord(retiring.Slot, retiring.Pid, handle, -1, Environment.TickCount64) { IsReady = true, IsRetiring = true, KillAt = retiring.KillAt });
+        Track(new WorkerRecord(retiring.Slot, retiring.Pid, handle, -1, Environment.TickCount64, status: null) { IsReady = true, IsRetiring = true, KillAt = retiring.KillAt });
         Log.RetiringWorkerTakenOver(_log, retiring.Slot, retiring.Pid, Math.Max(0, retiring.KillAt - Environment.TickCount64) / 1000.0);
     }
 
@@ -167,11 +170,28 @@ internal sealed partial class VassalMaster
             _loop.Remove(worker.ReadyPipe);
         }
 
+        // Read before the status page is unmapped: a worker that recycled itself said so there.
+        var recycled = worker.Status?.RecycleReason ?? WorkerRecycleReason.None;
+        long served = worker.Status?.RequestsServed ?? 0;
         _workers.Remove(worker.Pid);
         worker.Dispose();
         if (_stopping || worker.IsRetiring)
         {
             Log.WorkerEnded(_log, worker.Slot, worker.Pid, status);
+            return;
+        }
+
+        if (worker.KilledByHarakiri)
+        {
+            Log.HarakiriWorkerEnded(_log, worker.Slot, worker.Pid, status);
+            SpawnWorker(worker.Slot);
+            return;
+        }
+
+        if (recycled == WorkerRecycleReason.MaxRequests && status.ExitCode == 0)
+        {
+            Log.MaxRequestsReached(_log, worker.Slot, worker.Pid, served, _settings.Lifecycle.MaxRequests);
+            SpawnWorker(worker.Slot);
             return;
         }
 
@@ -198,6 +218,7 @@ internal sealed partial class VassalMaster
     private void EnforceDeadlines()
     {
         long now = Environment.TickCount64;
+        EnforceLifecycle(now);
         foreach (var worker in _workers.Values)
         {
             if (worker.KillAt is { } killAt && now >= killAt)

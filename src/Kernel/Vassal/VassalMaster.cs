@@ -74,6 +74,11 @@ internal sealed partial class VassalMaster : IDisposable
     {
         _loop.Add(_signals.Fd, EventLoop.Readable, _ => OnSignals());
         Log.Serving(_log, _pid, _application.Description, _listener.Address, _listener.Port, _settings.Processes);
+        if (_options.GetValue("cheaper") is { } cheaper)
+        {
+            Log.CheaperIgnored(_log, cheaper, _settings.Processes);
+        }
+
         if (_emperor is not null)
         {
             _loop.Add(_emperor.Fd, EventLoop.Readable, _ => OnEmperorCommands());

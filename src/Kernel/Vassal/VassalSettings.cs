@@ -13,7 +13,8 @@ internal sealed record VassalSettings(
     HttpLimits Limits,
     TimeSpan WorkerMercy,
     TimeSpan WorkerReadyDeadline,
-    TimeSpan Heartbeat)
+    TimeSpan Heartbeat,
+    WorkerLifecycle Lifecycle)
 {
     /// <summary>Reads the settings; a missing or out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
     public static VassalSettings From(IOptionValues options)
@@ -41,7 +42,15 @@ internal sealed record VassalSettings(
             limits,
             TimeSpan.FromSeconds(Positive(options, "worker-reload-mercy", 60, max: 86400)),
             TimeSpan.FromSeconds(10),
-            TimeSpan.FromSeconds(InRange(options, "heartbeat", 0, min: 0, max: 86400)));
+            TimeSpan.FromSeconds(InRange(options, "heartbeat", 0, min: 0, max: 86400)),
+            new WorkerLifecycle(
+                TimeSpan.FromSeconds(InRange(options, "harakiri", 0, min: 0, max: 86400)),
+                options.GetFlag("harakiri-verbose"),
+                InRange(options, "max-requests", 0, min: 0, max: long.MaxValue),
+                TimeSpan.FromSeconds(InRange(options, "max-worker-lifetime", 0, min: 0, max: 100L * 365 * 86400)),
+                InRange(options, "reload-on-rss", 0, min: 0, max: 1024L * 1024) * 1024 * 1024,
+                TimeSpan.FromSeconds(InRange(options, "min-worker-lifetime", 10, min: 0, max: 86400)),
+                options.GetFlag("lazy-apps")));
     }
 
     private static long Positive(IOptionValues options, string name, long defaultValue, long max)
@@ -55,3 +64,20 @@ internal sealed record VassalSettings(
             : throw new StartupException($"{options.DescribeSource(name)}: {name} must be between {min} and {max}, got {value}");
     }
 }
+
+/// <summary>When a worker is replaced although it did not crash (uWSGI's names; 0 or zero: never).</summary>
+/// <param name="Harakiri">A worker stuck in one request longer than this is killed (SIGKILL) and replaced.</param>
+/// <param name="HarakiriVerbose">A harakiri also logs what the worker was doing in the kernel (/proc/PID/syscall, wchan).</param>
+/// <param name="MaxRequests">A worker that served this many requests finishes them and exits; it is replaced at once.</param>
+/// <param name="MaxLifetime">A worker older than this is replaced gracefully.</param>
+/// <param name="ReloadOnRssBytes">A worker whose resident memory exceeds this is replaced gracefully.</param>
+/// <param name="MinLifetime">No worker younger than this is replaced for <paramref name="MaxRequests"/> or <paramref name="ReloadOnRssBytes"/>.</param>
+/// <param name="LazyApps">Each worker loads the application after its fork, the master does not (classic vassals).</param>
+internal sealed record WorkerLifecycle(
+    TimeSpan Harakiri,
+    bool HarakiriVerbose,
+    long MaxRequests,
+    TimeSpan MaxLifetime,
+    long ReloadOnRssBytes,
+    TimeSpan MinLifetime,
+    bool LazyApps);

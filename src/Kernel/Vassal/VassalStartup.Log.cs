@@ -17,6 +17,9 @@ internal sealed partial class VassalStartup
         [LoggerMessage(3103, LogLevel.Warning, "reloading: the Emperor did not take {Endpoint}; it closes until the next adoption binds it")]
         public static partial void HandOverRefused(ILogger logger, string endpoint);
 
+        [LoggerMessage(3047, LogLevel.Warning, "lazy-apps has no effect on {Application}: {Why}; its workers share it as forked")]
+        public static partial void LazyAppsNotApplied(ILogger logger, string application, string why);
+
         [LoggerMessage(3110, LogLevel.Warning, "running as root: set uid and gid to drop privileges before serving")]
         public static partial void RunningAsRoot(ILogger logger);
 

@@ -78,6 +78,10 @@ internal sealed partial class VassalStartup(
             var listener = Bind();
             DropPrivileges();
             application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
+            if (settings.Lifecycle.LazyApps && application is not LazyApplication)
+            {
+                Log.LazyAppsNotApplied(_log, application.Description, launch.IsAdopted ? "the fork-server base loaded it before this vassal was forked" : "it was loaded early (early-psgi)");
+            }
             return listener;
         }
         catch
@@ -101,6 +105,11 @@ internal sealed partial class VassalStartup(
 
     private IPreloadedApplication LoadAfterPrivilegeDrop()
     {
+        if (settings.Lifecycle.LazyApps && loader.Application is null)
+        {
+            return new LazyApplication(loader);
+        }
+
         loader.Load(LoadPhase.Master);
         return loader.Require();
     }

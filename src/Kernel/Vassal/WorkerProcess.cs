@@ -15,11 +15,14 @@ namespace ForkServer.Kernel.Vassal;
 /// <remarks>
 /// SIGTERM, SIGINT and SIGHUP stop it gracefully (stop accepting, finish open requests); SIGQUIT ends it at
 /// once. If the master dies the kernel sends it SIGTERM (parent-death signal), so no worker outlives its master.
+/// It notes each request's start, line and end in <paramref name="status"/>, which its master reads (harakiri), and
+/// after <c>max-requests</c> requests it stops as gracefully as on SIGTERM, saying why there.
 /// </remarks>
-internal sealed class WorkerProcess(
+internal sealed partial class WorkerProcess(
     int slot,
     int masterPid,
     int readyPipe,
+    WorkerStatus status,
     VassalSettings settings,
     ListeningSocket listener,
     IPreloadedApplication application,
@@ -48,6 +51,19 @@ internal sealed class WorkerProcess(
         int pid = ProcessCalls.GetPid();
         ProcessTitle.Set($"fs-worker {slot}");
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.Worker, pid, slot));
+        if (application is LazyApplication lazy)
+        {
+            try
+            {
+                application = lazy.LoadInWorker();
+            }
+            catch (Exception e) when (e is ApplicationLoadException or StartupException)
+            {
+                Log.LazyLoadFailed(_log, slot, e.Message);
+                return 1;
+            }
+        }
+
         if (application is ISelfHostedApplication selfHosted)
         {
             return RunSelfHosted(selfHosted, pid);
@@ -60,18 +76,46 @@ internal sealed class WorkerProcess(
         var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
         // Signals first: a worker told to stop must not accept once more, from a listener it now shares with its successor.
         loop.AddFirst(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
-        // Each worker tells once that it served a request ("loyal"), as uWSGI's workers do; the master tells the Emperor.
+        var lifecycle = settings.Lifecycle;
+        long startedAt = Environment.TickCount64;
+        bool loyal = false;
+        if (lifecycle.MaxRequests > 0)
+        {
+            http.RequestsLeft = lifecycle.MaxRequests;
+        }
+
+        http.RequestStarting = request =>
+        {
+            status.BeginRequest(request.Method, request.RawTarget, request.Protocol, request.RemoteAddress);
+
+            // The last request of max-requests, too soon for min-worker-lifetime: one more, and ask again then.
+            if (http.RequestsLeft == 1 && Environment.TickCount64 - startedAt < lifecycle.MinLifetime.TotalMilliseconds)
+            {
+                http.RequestsLeft++;
+            }
+        };
         http.RequestCompleted = () =>
         {
-            _reports.ReportLoyal();
-            JitFreePath.Log.FirstResponse(_log, slot, JitFreePath.End());
-            http.RequestCompleted = null;
+            status.EndRequest();
+            if (http.RequestsLeft <= 0)
+            {
+                status.MarkRecycling(WorkerRecycleReason.MaxRequests);
+            }
+
+            // Each worker tells once that it served a request ("loyal"), as uWSGI's workers do; the master tells the Emperor.
+            if (!loyal)
+            {
+                loyal = true;
+                _reports.ReportLoyal();
+                JitFreePath.Log.FirstResponse(_log, slot, JitFreePath.End());
+            }
         };
 
         http.Start();
         _reports.ReportReady();
 
-        while (!_stopping || !http.IsIdle)
+        // Told to stop, or done with its max-requests: it finishes its connections' requests first.
+        while (!(_stopping || http.IsStopping) || !http.IsIdle)
         {
             loop.RunOnce(1000);
             http.ExpireIdleConnections();

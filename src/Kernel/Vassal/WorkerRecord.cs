@@ -3,7 +3,7 @@ using ForkServer.Kernel.Posix;
 namespace ForkServer.Kernel.Vassal;
 
 /// <summary>What the master knows about one live worker process.</summary>
-internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int readyPipe, long spawnedAt) : IDisposable
+internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int readyPipe, long spawnedAt, WorkerStatus? status) : IDisposable
 {
     /// <summary>1-based slot number; a respawned worker takes the slot of the one it replaces.</summary>
     public int Slot { get; } = slot;
@@ -28,6 +28,12 @@ internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int
     /// <summary>True once it was asked to stop (reload or shutdown): it is not respawned.</summary>
     public bool IsRetiring { get; set; }
 
+    /// <summary>What it is doing, in the page it shares with the master; null for a worker of the previous image.</summary>
+    public WorkerStatus? Status { get; } = status;
+
+    /// <summary>True once harakiri killed it: it is replaced at once, without the pause of a worker that crashed.</summary>
+    public bool KilledByHarakiri { get; set; }
+
     /// <summary>When it gets SIGKILL if it is still alive (<see cref="Environment.TickCount64"/>), or null.</summary>
     public long? KillAt { get; set; }
 
@@ -45,5 +51,6 @@ internal sealed class WorkerRecord(int slot, int pid, ProcessHandle process, int
     {
         CloseReadyPipe();
         Process.Dispose();
+        Status?.Dispose();
     }
 }

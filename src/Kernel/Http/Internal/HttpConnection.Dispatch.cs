@@ -9,8 +9,9 @@ internal sealed partial class HttpConnection
         _pending = null;
         State = ConnectionState.ReadingHead;
 
-        // Once the worker is stopping, every response says so and its connection ends.
-        _response.Begin(request, _framing.KeepAlive && !_server.IsStopping);
+        // Once the worker is stopping, or serves its last request, every response says so and its connection ends.
+        bool more = _server.BeginRequest(request);
+        _response.Begin(request, _framing.KeepAlive && more && !_server.IsStopping);
         try
         {
             _server.Handler.Handle(request, _response);
