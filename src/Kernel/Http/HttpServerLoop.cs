@@ -1,5 +1,6 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http.Internal;
+using ForkServer.Kernel.Http.RequestLog;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 
@@ -47,6 +48,9 @@ internal sealed partial class HttpServerLoop
 
     /// <summary>Invoked after each request the handler answered (the worker reports itself loyal after the first).</summary>
     public Action? RequestCompleted { get; set; }
+
+    /// <summary>Writes a line for every request the handler answered; null logs none (<c>disable-logging</c>).</summary>
+    public RequestLogWriter? RequestLog { get; set; }
 
     /// <summary>No connection is open.</summary>
     public bool IsIdle => _connections.Count == 0;

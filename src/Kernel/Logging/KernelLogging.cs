@@ -1,3 +1,4 @@
+using ForkServer.Abstractions;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -11,7 +12,7 @@ namespace ForkServer.Kernel.Logging;
 /// Events are source-generated <c>[LoggerMessage]</c> methods in each type's <c>.Log.cs</c> partial, with ids from
 /// one range per component; the ranges are listed in docs/architecture.md#logging.
 /// </remarks>
-internal static class KernelLogging
+internal static partial class KernelLogging
 {
     private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] [pid {Pid}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
@@ -44,4 +45,30 @@ internal static class KernelLogging
     /// appending), so what the application prints lands beside the server's own events, from every process.
     /// </summary>
     public static void RedirectTo(string path) => StandardStreams.RedirectTo(path);
+
+    /// <summary>
+    /// Reopens the <c>logto</c> file by its name (SIGUSR2, after logrotate moved it): standard output and standard
+    /// error point at the file now at that path. Each process must do it itself: a worker's descriptors are its own
+    /// copies, which the master's dup2 does not touch. On failure the old file stays in use.
+    /// </summary>
+    /// <returns>False when the process logs to no file.</returns>
+    public static bool Reopen(IOptionValues options, Microsoft.Extensions.Logging.ILogger log)
+    {
+        if (options.GetValue("logto") is not { } path)
+        {
+            return false;
+        }
+
+        try
+        {
+            RedirectTo(path);
+            Log.Reopened(log, path);
+        }
+        catch (PosixException e)
+        {
+            Log.ReopenFailed(log, path, e.Message);
+        }
+
+        return true;
+    }
 }

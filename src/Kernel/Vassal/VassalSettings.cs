@@ -1,5 +1,6 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Http.RequestLog;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -13,7 +14,8 @@ internal sealed record VassalSettings(
     HttpLimits Limits,
     TimeSpan WorkerMercy,
     TimeSpan WorkerReadyDeadline,
-    TimeSpan Heartbeat)
+    TimeSpan Heartbeat,
+    RequestLogSettings? RequestLog = null)
 {
     /// <summary>Reads the settings; a missing or out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
     public static VassalSettings From(IOptionValues options)
@@ -41,7 +43,24 @@ internal sealed record VassalSettings(
             limits,
             TimeSpan.FromSeconds(Positive(options, "worker-reload-mercy", 60, max: 86400)),
             TimeSpan.FromSeconds(10),
-            TimeSpan.FromSeconds(InRange(options, "heartbeat", 0, min: 0, max: 86400)));
+            TimeSpan.FromSeconds(InRange(options, "heartbeat", 0, min: 0, max: 86400)),
+            RequestLogOf(options));
+    }
+
+    /// <summary>The request log a worker writes: uWSGI's line per request unless <c>disable-logging</c>.</summary>
+    private static RequestLogSettings? RequestLogOf(IOptionValues options)
+    {
+        if (options.GetFlag("disable-logging"))
+        {
+            return null;
+        }
+
+        // log-date is a flag or a strftime format in uWSGI; a format also dates %(ftime).
+        string? dateFormat = options.GetValue("log-date") is { } date && date.Contains('%') ? date : null;
+        return new RequestLogSettings(
+            options.GetValue("log-format") is { Length: > 0 } format ? RequestLogFormat.Parse(format) : null,
+            options.GetFlag("log-x-forwarded-for"),
+            dateFormat);
     }
 
     private static long Positive(IOptionValues options, string name, long defaultValue, long max)

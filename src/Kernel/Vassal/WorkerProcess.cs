@@ -1,6 +1,8 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Http.RequestLog;
+using ForkServer.Kernel.Logging;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Warmup;
 using Microsoft.Extensions.Logging;
@@ -57,7 +59,10 @@ internal sealed class WorkerProcess(
 
         using var signals = ControlledSignals.CreateSignalFd();
         using var loop = new EventLoop();
-        var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
+        var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log)
+        {
+            RequestLog = settings.RequestLog is { } requestLog ? new RequestLogWriter(requestLog, pid, slot) : null,
+        };
         // Signals first: a worker told to stop must not accept once more, from a listener it now shares with its successor.
         loop.AddFirst(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
         // Each worker tells once that it served a request ("loyal"), as uWSGI's workers do; the master tells the Emperor.
@@ -134,6 +139,12 @@ internal sealed class WorkerProcess(
     {
         while (signals.TryRead(out int signal, out _))
         {
+            if (signal == Signals.SIGUSR2)
+            {
+                // The master reopened logto and tells each worker to: they share no descriptor with it any more.
+                KernelLogging.Reopen(options, _log);
+            }
+
             if (signal == Signals.SIGQUIT)
             {
                 http.CloseAll();
