@@ -2,6 +2,8 @@ using ForkServer.Abstractions;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Core;
+using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Display;
 
@@ -16,11 +18,17 @@ internal static partial class KernelLogging
 {
     private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] [pid {Pid}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
+    /// <summary>The environment variable that sets the default of <c>log-level</c> (the tests ask for debug lines with it).</summary>
+    public const string LevelVariable = "FORKSERVER_LOG_LEVEL";
+
+    // Information unless asked for: debug lines (per-request refusals, JIT counts...) are for whoever looks into a problem.
+    private static readonly LoggingLevelSwitch s_level = new(ParseLevel(Environment.GetEnvironmentVariable(LevelVariable)) ?? LogEventLevel.Information);
+
     /// <summary>Creates the logger factory. Events go to standard error, which <see cref="RedirectTo"/> may point at a file.</summary>
     public static ILoggerFactory Create()
     {
         var logger = new LoggerConfiguration()
-            .MinimumLevel.Debug()
+            .MinimumLevel.ControlledBy(s_level)
             .Enrich.With(new ProcessIdEnricher())
             .WriteTo.Sink(new StandardErrorSink(new MessageTemplateTextFormatter(Template)))
             .CreateLogger();
@@ -45,6 +53,31 @@ internal static partial class KernelLogging
     /// appending), so what the application prints lands beside the server's own events, from every process.
     /// </summary>
     public static void RedirectTo(string path) => StandardStreams.RedirectTo(path);
+
+    /// <summary>
+    /// <c>log-level</c> (debug, info, warning, error): the least severe event every logger of this process writes from
+    /// now on. A forked child inherits it, and applies its own option if it has one.
+    /// </summary>
+    /// <returns>False when <paramref name="level"/> names no level.</returns>
+    public static bool TrySetLevel(string level)
+    {
+        if (ParseLevel(level) is not { } parsed)
+        {
+            return false;
+        }
+
+        s_level.MinimumLevel = parsed;
+        return true;
+    }
+
+    private static LogEventLevel? ParseLevel(string? level) => level?.Trim().ToLowerInvariant() switch
+    {
+        "debug" => LogEventLevel.Debug,
+        "info" or "information" => LogEventLevel.Information,
+        "warning" or "warn" => LogEventLevel.Warning,
+        "error" => LogEventLevel.Error,
+        _ => null,
+    };
 
     /// <summary>
     /// Reopens the <c>logto</c> file by its name (SIGUSR2, after logrotate moved it): standard output and standard

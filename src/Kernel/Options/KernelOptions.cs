@@ -17,6 +17,7 @@ internal static class KernelOptions
         new("uid", OptionType.Text, "Switch to this user (name or id) after binding sockets"),
         new("gid", OptionType.Text, "Switch to this group (name or id) after binding sockets"),
         new("logto", OptionType.Path, "Write logs to this file instead of stderr (reopened on SIGUSR2, for logrotate)"),
+        new("log-level", OptionType.Text, "Least severe server line written: debug, info, warning or error (default info, or $FORKSERVER_LOG_LEVEL)"),
         new("log-reopen", OptionType.Flag, "Reopen the logto file on reload (accepted for uWSGI compatibility: a reload always does)"),
         new("disable-logging", OptionType.Flag, "Write no request log line"),
         new("log-format", OptionType.Text, "Request log line with uWSGI's %(variables) (default: uWSGI's line)"),
