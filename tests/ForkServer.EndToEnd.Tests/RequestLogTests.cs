@@ -64,6 +64,20 @@ public sealed class RequestLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Log_date_with_a_format_dates_server_lines_and_ftime()
+    {
+        var (server, port) = StartVassal("log-date = %%Y-%%m-%%dT%%H:%%M:%%S\nlog-format = [%%(ftime)] %%(uri)\n");
+        using (server)
+        {
+            server.WaitForLine(new Regex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d \[INF\] \[pid \d+\] master: .*serving"));
+            using var client = Http.Client(port);
+            await client.GetStringAsync("info?dated");
+
+            server.WaitForLine(new Regex(@"^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\] /info\?dated$"));
+        }
+    }
+
+    [Fact]
     public async Task SIGUSR2_after_a_rename_moves_the_master_and_every_worker_to_a_new_file()
     {
         string log = Path.Combine(_dir.Path, "app.log");

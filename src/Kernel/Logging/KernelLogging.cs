@@ -16,7 +16,8 @@ namespace ForkServer.Kernel.Logging;
 /// </remarks>
 internal static partial class KernelLogging
 {
-    private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] [pid {Pid}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    private const string UndatedTemplate = "[{Level:u3}] [pid {Pid}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    private const string Template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} " + UndatedTemplate;
 
     /// <summary>The environment variable that sets the default of <c>log-level</c> (the tests ask for debug lines with it).</summary>
     public const string LevelVariable = "FORKSERVER_LOG_LEVEL";
@@ -30,7 +31,7 @@ internal static partial class KernelLogging
         var logger = new LoggerConfiguration()
             .MinimumLevel.ControlledBy(s_level)
             .Enrich.With(new ProcessIdEnricher())
-            .WriteTo.Sink(new StandardErrorSink(new MessageTemplateTextFormatter(Template)))
+            .WriteTo.Sink(new StandardErrorSink(new MessageTemplateTextFormatter(Template), new MessageTemplateTextFormatter(UndatedTemplate)))
             .CreateLogger();
         return new SerilogLoggerFactory(logger, dispose: true);
     }
@@ -69,6 +70,13 @@ internal static partial class KernelLogging
         s_level.MinimumLevel = parsed;
         return true;
     }
+
+    /// <summary>
+    /// <c>log-date</c>: a strftime format (<c>%Y-%m-%dT%H:%M:%S</c>) dates every server line of this process instead of
+    /// the default date; <c>true</c>/<c>false</c> keep the default (server lines are always dated).
+    /// </summary>
+    public static void SetDateFormat(string? value)
+        => StandardErrorSink.DateFormat = value is not null && value.Contains('%') ? value : null;
 
     private static LogEventLevel? ParseLevel(string? level) => level?.Trim().ToLowerInvariant() switch
     {

@@ -22,7 +22,7 @@ internal static class KernelOptions
         new("disable-logging", OptionType.Flag, "Write no request log line"),
         new("log-format", OptionType.Text, "Request log line with uWSGI's %(variables) (default: uWSGI's line)"),
         new("log-x-forwarded-for", OptionType.Flag, "The request log's address is the X-Forwarded-For header when there is one"),
-        new("log-date", OptionType.Text, "true, or a strftime format for %(ftime) in log-format (server lines are always dated)"),
+        new("log-date", OptionType.Text, "true, or a strftime format that dates server lines and %(ftime) (server lines are always dated)"),
         new("chdir", OptionType.Path, "Change to this directory before loading applications"),
         new("listen", OptionType.Integer, "Backlog of listening sockets"),
         new("buffer-size", OptionType.Integer, "Largest request header accepted, in bytes"),

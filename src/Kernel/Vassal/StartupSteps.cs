@@ -46,6 +46,7 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
             throw new StartupException($"{options.DescribeSource("log-level")}: log-level must be debug, info, warning or error, got '{level}'");
         }
 
+        KernelLogging.SetDateFormat(options.GetValue("log-date"));
         if (options.GetValue("logto") is { } logFile)
         {
             try
