@@ -1,5 +1,6 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http.Internal;
+using ForkServer.Kernel.Http.RequestLog;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 
@@ -56,6 +57,9 @@ internal sealed partial class HttpServerLoop
     /// one ends its connection, and once it is complete the loop stops accepting as on <see cref="StopAccepting"/>.
     /// </summary>
     public long RequestsLeft { get; set; } = long.MaxValue;
+
+    /// <summary>Writes a line for every request the handler answered; null logs none (<c>disable-logging</c>).</summary>
+    public RequestLogWriter? RequestLog { get; set; }
 
     /// <summary>No connection is open.</summary>
     public bool IsIdle => _connections.Count == 0;

@@ -13,15 +13,22 @@ namespace ForkServer.Kernel.Logging;
 internal sealed class StandardErrorSink : ILogEventSink, IDisposable
 {
     private readonly ITextFormatter _formatter;
+    private readonly ITextFormatter _undatedFormatter;
     private readonly StreamWriter _writer;
     private readonly object _gate = new();
 
-    public StandardErrorSink(ITextFormatter formatter)
+    /// <param name="formatter">The line, date first.</param>
+    /// <param name="undatedFormatter">The same line without its date, for <see cref="DateFormat"/>.</param>
+    public StandardErrorSink(ITextFormatter formatter, ITextFormatter undatedFormatter)
     {
         _formatter = formatter;
+        _undatedFormatter = undatedFormatter;
         // A buffer larger than any line: the whole event leaves in one write(2) at Flush.
         _writer = new StreamWriter(new DescriptorWriteStream(StandardStreams.ErrorFd), bufferSize: 16 * 1024) { AutoFlush = false };
     }
+
+    /// <summary><c>log-date = format</c>: the strftime format that dates each line instead of the default date; null for the default.</summary>
+    public static string? DateFormat { get; set; }
 
     public void Emit(LogEvent logEvent)
     {
@@ -29,7 +36,16 @@ internal sealed class StandardErrorSink : ILogEventSink, IDisposable
         {
             try
             {
-                _formatter.Format(logEvent, _writer);
+                if (DateFormat is { } dateFormat)
+                {
+                    _writer.Write(Strftime.Format(dateFormat, logEvent.Timestamp.ToLocalTime()));
+                    _writer.Write(' ');
+                    _undatedFormatter.Format(logEvent, _writer);
+                }
+                else
+                {
+                    _formatter.Format(logEvent, _writer);
+                }
 
                 // One flush per event: nothing may stay buffered when the process forks or _exits.
                 _writer.Flush();

@@ -15,7 +15,13 @@ internal static class KernelOptions
         new("processes", OptionType.Integer, "Number of worker processes"),
         new("uid", OptionType.Text, "Switch to this user (name or id) after binding sockets"),
         new("gid", OptionType.Text, "Switch to this group (name or id) after binding sockets"),
-        new("logto", OptionType.Path, "Write logs to this file instead of stderr"),
+        new("logto", OptionType.Path, "Write logs to this file instead of stderr (reopened on SIGUSR2, for logrotate)"),
+        new("log-level", OptionType.Text, "Least severe server line written: debug, info, warning or error (default info, or $FORKSERVER_LOG_LEVEL)"),
+        new("log-reopen", OptionType.Flag, "Reopen the logto file on reload (accepted for uWSGI compatibility: a reload always does)"),
+        new("disable-logging", OptionType.Flag, "Write no request log line"),
+        new("log-format", OptionType.Text, "Request log line with uWSGI's %(variables) (default: uWSGI's line)"),
+        new("log-x-forwarded-for", OptionType.Flag, "The request log's address is the X-Forwarded-For header when there is one"),
+        new("log-date", OptionType.Text, "true, or a strftime format that dates server lines and %(ftime) (server lines are always dated)"),
         new("chdir", OptionType.Path, "Change to this directory before loading applications"),
         new("listen", OptionType.Integer, "Backlog of listening sockets"),
         new("buffer-size", OptionType.Integer, "Largest request header accepted, in bytes"),
@@ -63,6 +69,7 @@ internal static class KernelOptions
         schema.AddAlias("plugin", "plugins");
         schema.AddAlias("plugin-dir", "plugins-dir");
         schema.AddAlias("workers", "processes");
+        schema.AddAlias("logformat", "log-format");
         schema.AddAlias("emperor-stats-server", "emperor-stats");
         schema.AddAlias("fork-socket", "fork-server");
     }

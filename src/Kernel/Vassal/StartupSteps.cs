@@ -32,7 +32,7 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
     }
 
     /// <summary>
-    /// Applies the options that shape the process itself, before anything else logs or loads: <c>logto</c> (standard
+    /// Applies the options that shape the process itself, before anything else logs or loads: <c>log-level</c>, <c>logto</c> (standard
     /// output and standard error go to the file, so what the application prints lands there too) then <c>chdir</c>.
     /// Every process that starts from a vassal's options runs it: a classic one (<c>Program</c>, which also runs it
     /// for an Emperor or a base), an adopted master and its spare worker, so that an adopted vassal honours them as a
@@ -41,6 +41,12 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
     /// <exception cref="StartupException">The file cannot be opened, or the directory entered; the message names the option's source.</exception>
     public static void ShapeProcess(IOptionValues options)
     {
+        if (options.GetValue("log-level") is { } level && !KernelLogging.TrySetLevel(level))
+        {
+            throw new StartupException($"{options.DescribeSource("log-level")}: log-level must be debug, info, warning or error, got '{level}'");
+        }
+
+        KernelLogging.SetDateFormat(options.GetValue("log-date"));
         if (options.GetValue("logto") is { } logFile)
         {
             try

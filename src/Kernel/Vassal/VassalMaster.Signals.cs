@@ -1,3 +1,4 @@
+using ForkServer.Kernel.Logging;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Wire;
 
@@ -33,6 +34,14 @@ internal sealed partial class VassalMaster
                 foreach (var worker in _workers.Values.OrderBy(w => w.Slot))
                 {
                     Log.WorkerState(_log, worker.Slot, worker.Pid, worker.IsReady, worker.IsRetiring);
+                }
+            }
+
+            else if (signal == Signals.SIGUSR2 && KernelLogging.Reopen(_options, _log))
+            {
+                foreach (var worker in _workers.Values)
+                {
+                    worker.Process.Signal(Signals.SIGUSR2);
                 }
             }
 

@@ -1,5 +1,6 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Http.RequestLog;
 
 namespace ForkServer.Kernel.Vassal;
 
@@ -14,7 +15,8 @@ internal sealed record VassalSettings(
     TimeSpan WorkerMercy,
     TimeSpan WorkerReadyDeadline,
     TimeSpan Heartbeat,
-    WorkerLifecycle Lifecycle)
+    WorkerLifecycle Lifecycle,
+    RequestLogSettings? RequestLog = null)
 {
     /// <summary>Reads the settings; a missing or out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
     public static VassalSettings From(IOptionValues options)
@@ -50,7 +52,24 @@ internal sealed record VassalSettings(
                 TimeSpan.FromSeconds(InRange(options, "max-worker-lifetime", 0, min: 0, max: 100L * 365 * 86400)),
                 InRange(options, "reload-on-rss", 0, min: 0, max: 1024L * 1024) * 1024 * 1024,
                 TimeSpan.FromSeconds(InRange(options, "min-worker-lifetime", 10, min: 0, max: 86400)),
-                options.GetFlag("lazy-apps")));
+                options.GetFlag("lazy-apps")),
+            RequestLogOf(options));
+    }
+
+    /// <summary>The request log a worker writes: uWSGI's line per request unless <c>disable-logging</c>.</summary>
+    private static RequestLogSettings? RequestLogOf(IOptionValues options)
+    {
+        if (options.GetFlag("disable-logging"))
+        {
+            return null;
+        }
+
+        // log-date is a flag or a strftime format in uWSGI; a format also dates %(ftime).
+        string? dateFormat = options.GetValue("log-date") is { } date && date.Contains('%') ? date : null;
+        return new RequestLogSettings(
+            options.GetValue("log-format") is { Length: > 0 } format ? RequestLogFormat.Parse(format) : null,
+            options.GetFlag("log-x-forwarded-for"),
+            dateFormat);
     }
 
     private static long Positive(IOptionValues options, string name, long defaultValue, long max)

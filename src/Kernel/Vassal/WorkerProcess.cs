@@ -1,6 +1,8 @@
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Forking;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Http.RequestLog;
+using ForkServer.Kernel.Logging;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Warmup;
 using Microsoft.Extensions.Logging;
@@ -73,7 +75,10 @@ internal sealed partial class WorkerProcess(
 
         using var signals = ControlledSignals.CreateSignalFd();
         using var loop = new EventLoop();
-        var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
+        var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log)
+        {
+            RequestLog = settings.RequestLog is { } requestLog ? new RequestLogWriter(requestLog, pid, slot) : null,
+        };
         // Signals first: a worker told to stop must not accept once more, from a listener it now shares with its successor.
         loop.AddFirst(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
         var lifecycle = settings.Lifecycle;
@@ -178,6 +183,12 @@ internal sealed partial class WorkerProcess(
     {
         while (signals.TryRead(out int signal, out _))
         {
+            if (signal == Signals.SIGUSR2)
+            {
+                // The master reopened logto and tells each worker to: they share no descriptor with it any more.
+                KernelLogging.Reopen(options, _log);
+            }
+
             if (signal == Signals.SIGQUIT)
             {
                 http.CloseAll();

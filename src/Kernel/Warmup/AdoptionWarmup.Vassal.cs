@@ -36,7 +36,9 @@ internal sealed partial class AdoptionWarmup
         try
         {
             RehearseProcessOptions();
-            HttpRehearsal.Run(steps.Settings.Limits, _log);
+            // The request log as the base's settings say (uWSGI's line by default), then every log-format variable.
+            HttpRehearsal.Run(steps.Settings.Limits, _log, steps.Settings.RequestLog);
+            HttpRehearsal.Run(steps.Settings.Limits, _log, HttpRehearsal.EveryLogVariable);
             RehearseListenerExchange(steps);
         }
         catch (Exception e) when (e is PosixException or TimeoutException or StartupException or FdPassingException or EndOfStreamException)

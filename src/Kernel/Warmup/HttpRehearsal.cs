@@ -1,6 +1,7 @@
 using System.Text;
 using ForkServer.Abstractions;
 using ForkServer.Kernel.Http;
+using ForkServer.Kernel.Http.RequestLog;
 using ForkServer.Kernel.Posix;
 using Microsoft.Extensions.Logging;
 
@@ -22,18 +23,44 @@ internal static class HttpRehearsal
 
     // Keep-alive, then a pipelined request with a body that closes the connection: the paths a real client takes.
     private static readonly byte[] s_requests = Encoding.ASCII.GetBytes(
-        "GET /rehearsal?x=1 HTTP/1.1\r\nHost: localhost\r\nUser-Agent: forkserver\r\nAccept: */*\r\n\r\n"
+        "GET /rehearsal?x=1 HTTP/1.1\r\nHost: localhost\r\nUser-Agent: forkserver\r\nAccept: */*\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n"
         + "POST /rehearsal HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
         + "Connection: close\r\n\r\nok");
 
+    /// <summary>A log-format with every variable, so that a vassal's own format finds its code compiled.</summary>
+    public static RequestLogSettings EveryLogVariable { get; } = new(
+        RequestLogFormat.Parse("%(method) %(uri) %(proto) %(user) %(addr) %(host) %(uagent) %(referer) %(status) %(size) "
+            + "%(rsize) %(hsize) %(headers) %(cl) %(msecs) %(micros) %(secs) %(time) %(ctime) %(ltime) %(ftime) %(epoch) "
+            + "%(tmsecs) %(tmicros) %(pid) %(wid) %(switches) %(core) %(vars) %(pktsize) %(modifier1) %(ioerr) %(logvar) "
+            + "%(var.HTTP_HOST) %(var.REMOTE_PORT) %(var.OTHER)"),
+        AddressFromForwardedFor: true,
+        DateFormat: "%Y-%m-%dT%H:%M:%S%z");
+
     /// <summary>Runs the rehearsal; returns what the client received (two responses when all went well).</summary>
+    /// <param name="limits">The worker's limits.</param>
+    /// <param name="logger">Where the server's events go.</param>
+    /// <param name="requestLog">The request log to write, into a scratch pipe; null for none.</param>
     /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
     /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
-    public static string Run(HttpLimits limits, ILogger logger)
+    public static string Run(HttpLimits limits, ILogger logger, RequestLogSettings? requestLog = null)
+    {
+        var (logRead, logWrite) = Pipes.Create("the rehearsed request log");
+        try
+        {
+            return Exchange(limits, logger, requestLog is null ? null : new RequestLogWriter(requestLog, ProcessCalls.GetPid(), 1, logWrite));
+        }
+        finally
+        {
+            Descriptors.Close(logRead);
+            Descriptors.Close(logWrite);
+        }
+    }
+
+    private static string Exchange(HttpLimits limits, ILogger logger, RequestLogWriter? requestLog)
     {
         using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1);
         using var loop = new EventLoop();
-        var server = new HttpServerLoop(loop, listener, new EchoHandler(), limits, logger);
+        var server = new HttpServerLoop(loop, listener, new EchoHandler(), limits, logger) { RequestLog = requestLog };
         server.Start();
         int client = TcpClients.Connect(SocketEndpoint.Parse($"127.0.0.1:{listener.Port}"));
         try

@@ -62,6 +62,8 @@ internal sealed partial class ForkServerProcess : IDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // The tests wait for debug lines (JIT-free counts, spares); a test of the default level sets it empty.
+        info.Environment["FORKSERVER_LOG_LEVEL"] = "debug";
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;

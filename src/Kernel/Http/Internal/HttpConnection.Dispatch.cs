@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ForkServer.Kernel.Http.Internal;
 
 /// <summary>Running the handler for a complete request and cleaning up after it.</summary>
@@ -8,6 +10,8 @@ internal sealed partial class HttpConnection
         var request = _pending!;
         _pending = null;
         State = ConnectionState.ReadingHead;
+        var requestLog = _server.RequestLog;
+        long started = requestLog is null ? 0 : Stopwatch.GetTimestamp();
 
         // Once the worker is stopping, or serves its last request, every response says so and its connection ends.
         bool more = _server.BeginRequest(request);
@@ -51,6 +55,12 @@ internal sealed partial class HttpConnection
         }
 
         _body.Release();
+        if (requestLog is not null)
+        {
+            long elapsedMicros = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            long nowMicros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+            requestLog.Write(request, _response, nowMicros - elapsedMicros, elapsedMicros);
+        }
 
         LastActivity = Environment.TickCount64;
         HasServedRequest = true;

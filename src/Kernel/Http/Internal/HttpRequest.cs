@@ -31,6 +31,9 @@ internal sealed class HttpRequest : IRequest
 
     public required int ServerPort { get; init; }
 
+    /// <summary>The bytes the request line and header fields took, blank line included (the request log's size).</summary>
+    public int HeadLength { get; init; }
+
     public string Scheme => "http";
 
     /// <summary>True for <c>HEAD</c>: the response keeps its headers but sends no body bytes.</summary>

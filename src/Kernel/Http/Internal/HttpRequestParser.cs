@@ -88,6 +88,7 @@ internal static class HttpRequestParser
             RemotePort = endpoints.RemotePort,
             ServerAddress = endpoints.ServerAddress,
             ServerPort = endpoints.ServerPort,
+            HeadLength = end + 4,
         };
         consumed = start + end + 4;
         return true;

@@ -21,6 +21,7 @@ internal sealed partial class HttpResponse
 
         // A rejected header must leave nothing behind, so the caller can still answer 500.
         int mark = _buffered;
+        int headerCount = 0;
         long declaredLength = -1;
         bool handlerFramed = false;
         bool keepAlive = _keepAlive;
@@ -60,6 +61,7 @@ internal sealed partial class HttpResponse
                 Append(": "u8);
                 AppendLatin1(value);
                 Append("\r\n"u8);
+                headerCount++;
             }
         }
         catch
@@ -74,6 +76,7 @@ internal sealed partial class HttpResponse
             if (!handlerFramed && !_request!.IsHttp10)
             {
                 Append("Transfer-Encoding: chunked\r\n"u8);
+                headerCount++;
                 _chunked = true;
             }
             else
@@ -87,13 +90,18 @@ internal sealed partial class HttpResponse
         if (!keepAlive)
         {
             Append("Connection: close\r\n"u8);
+            headerCount++;
         }
         else if (_request!.IsHttp10)
         {
             Append("Connection: keep-alive\r\n"u8);
+            headerCount++;
         }
 
         Append("\r\n"u8);
+        Status = status;
+        HeadBytes = _buffered - mark;
+        HeaderCount = headerCount;
         _keepAlive = keepAlive;
         _declaredLength = bodyAllowed ? declaredLength : -1;
         _sendBody = bodyAllowed && !_request!.IsHead;

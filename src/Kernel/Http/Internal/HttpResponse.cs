@@ -28,6 +28,18 @@ internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger lo
 
     public bool ClientDisconnected { get; private set; }
 
+    /// <summary>The status of the response as started (the request log's).</summary>
+    public int Status { get; private set; }
+
+    /// <summary>Body bytes the handler wrote and the server kept, before any chunk framing (0 for HEAD).</summary>
+    public long BodyBytes => _bodyWritten;
+
+    /// <summary>Bytes of the status line and header section, blank line included.</summary>
+    public int HeadBytes { get; private set; }
+
+    /// <summary>Header fields sent, those the server added included.</summary>
+    public int HeaderCount { get; private set; }
+
     /// <summary>Some bytes of this response reached the socket: it can no longer be replaced by an error reply.</summary>
     public bool HasSentBytes { get; private set; }
 
@@ -53,6 +65,7 @@ internal sealed partial class HttpResponse(int fd, HttpLimits limits, ILogger lo
         _declaredLength = -1;
         _bodyWritten = 0;
         _waitedMs = 0;
+        Status = HeadBytes = HeaderCount = 0;
         ClientDisconnected = false;
         HasSentBytes = false;
     }
