@@ -59,6 +59,7 @@ internal sealed class WorkerProcess(
         using var loop = new EventLoop();
         var http = new HttpServerLoop(loop, listener, handler, settings.Limits, _log);
         loop.Add(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
+        ApplicationChildren.Guard(http, loop, signals, emperor);
         // Each worker tells the Emperor once that it served a request ("loyal"), as uWSGI's workers do.
         http.RequestCompleted = () =>
         {
