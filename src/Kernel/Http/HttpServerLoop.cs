@@ -133,6 +133,19 @@ internal sealed partial class HttpServerLoop
         Sweep(static _ => true);
     }
 
+    /// <summary>
+    /// In the child of a fork made by application code: closes that process's copies of the listening socket and of
+    /// every connection, and nothing else (the worker keeps its own). Allocation-free, for a fork handler.
+    /// </summary>
+    internal void CloseDescriptorsInForkedChild()
+    {
+        Descriptors.Close(_listener.Fd);
+        foreach (int fd in _connections.Keys)
+        {
+            Descriptors.Close(fd);
+        }
+    }
+
     internal void Forget(HttpConnection connection) => _connections.Remove(connection.Fd);
 
     /// <summary>A request goes to the handler: false if it is the last one this loop serves (its connection ends).</summary>

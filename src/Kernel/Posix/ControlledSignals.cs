@@ -46,6 +46,25 @@ internal static unsafe class ControlledSignals
         CheckMaskResult(SystemCalls.PthreadSigMask(SIG_SETMASK, set, null), "pthread_sigmask(SIG_SETMASK) to restore a thread's mask");
     }
 
+    /// <summary>
+    /// For the child of a fork made by application code: the controlled signals and SIGPIPE (which the runtime
+    /// ignores) get their default dispositions back, and nothing stays blocked, so the child and whatever it executes
+    /// start as any program does. Unchecked, allocation-free: it runs inside fork() (<see cref="ProcessCalls.RunInEveryForkedChild"/>).
+    /// </summary>
+    public static void RestoreDefaultsInForkedChild()
+    {
+        SystemCalls.SignalAction defaultAction = default; // SIG_DFL, empty mask, no flags
+        for (int i = 0; i < Members.Count; i++)
+        {
+            _ = SystemCalls.SigAction(Members[i], &defaultAction, null);
+        }
+
+        _ = SystemCalls.SigAction(Signals.SIGPIPE, &defaultAction, null);
+        ulong* empty = stackalloc ulong[SigSetWords];
+        new Span<ulong>(empty, SigSetWords).Clear();
+        _ = SystemCalls.PthreadSigMask(SIG_SETMASK, empty, null);
+    }
+
     /// <summary>True when the calling thread blocks every controlled signal.</summary>
     public static bool AreBlockedInCurrentThread() => (CurrentThreadMask() & Mask) == Mask;
 

@@ -22,6 +22,9 @@ internal sealed unsafe class EventLoop : IDisposable
         _epollFd = PosixException.ThrowIfFailed(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
     }
 
+    /// <summary>The epoll descriptor.</summary>
+    public int Fd => _epollFd;
+
     /// <summary>Readable (EPOLLIN).</summary>
     public static int Readable => EPOLLIN;
 

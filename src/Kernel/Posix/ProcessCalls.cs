@@ -39,6 +39,20 @@ internal static unsafe class ProcessCalls
         return pid;
     }
 
+    /// <summary>
+    /// Registers <paramref name="handler"/> to run in the child of every later fork() of this process (pthread_atfork),
+    /// whoever calls fork: libperl's fork, system() and pipe opens included. It runs in the child's only thread before
+    /// fork() returns there, so it must not allocate, throw or block.
+    /// </summary>
+    public static void RunInEveryForkedChild(delegate* unmanaged<void> handler)
+    {
+        int error = SystemCalls.RegisterAtFork(null, null, handler, null);
+        if (error != 0)
+        {
+            throw new PosixException("pthread_atfork", error);
+        }
+    }
+
     /// <summary>Sends <paramref name="signal"/>; false when the process no longer exists (ESRCH).</summary>
     public static bool Kill(int pid, int signal)
     {

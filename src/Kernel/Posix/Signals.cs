@@ -17,6 +17,7 @@ internal static class Signals
     public const int SIGKILL = 9;
     public const int SIGUSR1 = 10;
     public const int SIGUSR2 = 12;
+    public const int SIGPIPE = 13;
     public const int SIGTERM = 15;
     public const int SIGCHLD = 17;
 }

@@ -67,6 +67,14 @@ internal static unsafe partial class SystemCalls
     [LibraryImport(LibC, EntryPoint = "sigaction", SetLastError = true)]
     public static partial int SigAction(int signal, SignalAction* action, SignalAction* oldAction);
 
+    /// <summary>
+    /// pthread_atfork, which glibc links statically into each caller and exports only as an old compat symbol; this is
+    /// what it calls. <paramref name="dsoHandle"/> (null here) only matters to code unloaded with dlclose. Returns the
+    /// error number instead of setting errno.
+    /// </summary>
+    [LibraryImport(LibC, EntryPoint = "__register_atfork")]
+    public static partial int RegisterAtFork(delegate* unmanaged<void> prepare, delegate* unmanaged<void> parent, delegate* unmanaged<void> child, void* dsoHandle);
+
     [LibraryImport(LibC, EntryPoint = "execve", SetLastError = true)]
     public static partial int Execve(byte* path, byte** argv, byte** envp);
 

@@ -81,6 +81,7 @@ internal sealed partial class WorkerProcess(
         };
         // Signals first: a worker told to stop must not accept once more, from a listener it now shares with its successor.
         loop.AddFirst(signals.Fd, EventLoop.Readable, _ => OnSignals(signals, http));
+        ApplicationChildren.Guard(http, loop, signals);
         var lifecycle = settings.Lifecycle;
         long startedAt = Environment.TickCount64;
         bool loyal = false;

@@ -21,6 +21,11 @@ internal sealed partial class PsgiApplication(PerlInterpreter interpreter, int a
     public void AfterFork(ForkedProcessContext context)
     {
         string? error = interpreter.AfterFork();
+        if (error is null && context.Role == ForkedProcessRole.Worker)
+        {
+            error = interpreter.EnterWorker();
+        }
+
         if (error is not null)
         {
             Log.AfterForkFailed(logger, context.ProcessId, error.TrimEnd());

@@ -24,6 +24,8 @@ internal sealed class GlueVariables
         OutHead = lookUp("ForkServer::Psgi::out_head");
         OutChunk = lookUp("ForkServer::Psgi::out_chunk");
         OutLog = lookUp("ForkServer::Psgi::out_log");
+        OutSignals = lookUp("ForkServer::Psgi::out_signals");
+        OutExit = lookUp("ForkServer::Psgi::out_exit");
         EvalError = lookUp("@");
     }
 
@@ -43,5 +45,7 @@ internal sealed class GlueVariables
     public nint OutHead { get; }
     public nint OutChunk { get; }
     public nint OutLog { get; }
+    public nint OutSignals { get; }
+    public nint OutExit { get; }
     public nint EvalError { get; }
 }

@@ -9,6 +9,11 @@ internal static unsafe partial class LibC
     public const int RtldGlobal = 0x100;
     public const int PrSetName = 15;
     public const int PrGetName = 16;
+    public const int SigBlock = 0;
+    public const int SigUnblock = 1;
+
+    /// <summary>glibc's sigset_t is 1024 bits; the kernel reads the first 64 (bit n-1 for signal n).</summary>
+    public const int SigSetWords = 16;
 
     [LibraryImport("libc", EntryPoint = "dlopen")]
     public static partial nint DlOpen(byte* file, int mode);
@@ -18,4 +23,11 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     public static partial int Prctl(int option, byte* argument, nint unused3, nint unused4, nint unused5);
+
+    /// <summary>Returns the error number instead of setting errno.</summary>
+    [LibraryImport("libc", EntryPoint = "pthread_sigmask")]
+    public static partial int PthreadSigMask(int how, ulong* set, ulong* oldSet);
+
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    public static partial void Exit(int status);
 }

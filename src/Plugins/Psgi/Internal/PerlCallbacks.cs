@@ -5,9 +5,10 @@ using static ForkServer.Plugins.Psgi.Internal.LibPerl;
 namespace ForkServer.Plugins.Psgi.Internal;
 
 /// <summary>
-/// Perl → .NET calls without XSUBs: the glue's <c>$out_head</c>, <c>$out_chunk</c> and <c>$out_log</c> carry
-/// <c>'~'</c> magic whose <c>svt_set</c> is one of these functions, so a Perl assignment calls .NET
-/// synchronously with the assigned string. They must never throw: an exception cannot cross Perl's frames.
+/// Perl → .NET calls without XSUBs: the glue's <c>$out_head</c>, <c>$out_chunk</c>, <c>$out_log</c>,
+/// <c>$out_signals</c> and <c>$out_exit</c> carry <c>'~'</c> magic whose <c>svt_set</c> is one of these functions, so a
+/// Perl assignment calls .NET synchronously with the assigned value. They must never throw: an exception cannot cross
+/// Perl's frames.
 /// </summary>
 internal static unsafe class PerlCallbacks
 {
@@ -20,6 +21,8 @@ internal static unsafe class PerlCallbacks
         AttachSetMagic(perl, variables.OutHead, &OnHead);
         AttachSetMagic(perl, variables.OutChunk, &OnChunk);
         AttachSetMagic(perl, variables.OutLog, &OnLog);
+        AttachSetMagic(perl, variables.OutSignals, &OnSignals);
+        AttachSetMagic(perl, variables.OutExit, &OnExit);
     }
 
     private static void AttachSetMagic(nint perl, nint sv, delegate* unmanaged[Cdecl]<nint, nint, nint, int> set)
@@ -56,6 +59,34 @@ internal static unsafe class PerlCallbacks
     private static int OnLog(nint perl, nint sv, nint magic)
     {
         s_output?.OnLog(Value(perl, sv));
+        return 0;
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OnSignals(nint perl, nint sv, nint magic)
+    {
+        if (PlainInteger(perl, sv, 0) != 0)
+        {
+            ApplicationSignals.Unblock();
+        }
+        else
+        {
+            ApplicationSignals.Block();
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Ends a process the application forked (the glue's <c>exit</c> there, after its END blocks): flushes every
+    /// PerlIO handle and calls <c>_exit</c>, so neither Perl's destruction nor the runtime's shutdown runs in it.
+    /// </summary>
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int OnExit(nint perl, nint sv, nint magic)
+    {
+        int status = (int)PlainInteger(perl, sv, 0);
+        Perl_PerlIO_flush(perl, 0);
+        LibC.Exit(status & 0xff);
         return 0;
     }
 }

@@ -52,6 +52,18 @@ internal sealed unsafe partial class PerlInterpreter
         return CallGlue(s_postFork);
     }
 
+    /// <summary>
+    /// Makes this process (a freshly forked worker, on the thread that will serve) one whose application runs with
+    /// the worker's signals unblocked and caught (<see cref="ApplicationSignals"/>).
+    /// </summary>
+    /// <returns>Perl's error text if the glue died, else null.</returns>
+    public string? EnterWorker()
+    {
+        using Lock.Scope scope = Enter();
+        ApplicationSignals.CaptureWorkerMask();
+        return CallGlue(s_enterWorker);
+    }
+
     /// <summary>Runs the END blocks that have not run yet (each runs once per process).</summary>
     /// <param name="logger">Receives what the blocks print to <c>psgi.errors</c> or warn.</param>
     public void RunEndBlocks(ILogger logger)

@@ -26,6 +26,7 @@ internal sealed unsafe partial class PerlInterpreter
     private static readonly byte* s_preFork = CString.Allocate("ForkServer::Psgi::pre_fork");
     private static readonly byte* s_postFork = CString.Allocate("ForkServer::Psgi::post_fork");
     private static readonly byte* s_runEndBlocks = CString.Allocate("ForkServer::Psgi::run_end_blocks");
+    private static readonly byte* s_enterWorker = CString.Allocate("ForkServer::Psgi::enter_worker");
     private static readonly byte** s_emptyArgv = (byte**)NativeMemory.AllocZeroed(1, (nuint)sizeof(nint));
     private static readonly byte* s_emptyBytes = (byte*)NativeMemory.AllocZeroed(1);
 

@@ -23,7 +23,13 @@ package ForkServer::Psgi;
 #     $out_head        pack('V(V/a*)*', status, headers)
 #     $out_chunk       one body chunk
 #     $out_log         one line for psgi.errors, warn() and glue errors
+#     $out_signals     1: unblock the worker's signals while the application runs, 0: block them again
+#     $out_exit        exit status: flush every handle and _exit (a process the application forked)
 #   and a callback sets $abort when the client went away.
+#
+# A process the application forks (fork, or open with "-|" and no command) is a copy of the worker that must never
+# return into the host: $host_pid is the process the host calls in from, and any other $$ is such a child. Its
+# exit() exits, and returning from the application ends it too.
 use strict;
 use warnings;
 no warnings 'once';
@@ -32,7 +38,8 @@ our ($app_path, $app_id, $loaded_id, $error);
 our ($req_env, $req_env_packed, $req_body);
 our $req_body_fd = -1;
 our ($res_mode, $res_status, $res_headers, $res_body);
-our ($out_head, $out_chunk, $out_log);
+our ($out_head, $out_chunk, $out_log, $out_signals, $out_exit);
+our $host_pid = $$;
 our $abort = 0;
 our $request_serial = 0;
 our $allow_exit = 0;
@@ -41,10 +48,17 @@ my %apps;
 my $next_app_id = 0;
 my %ended;
 
+# The worker's signals the glue catches while the application runs, and raises again once they are blocked
+# (Internal/ApplicationSignals.cs). SIGCHLD is unblocked too but needs no handler.
+my @deferred_signals = qw(HUP INT QUIT USR1 USR2 TERM);
+my @caught_signals;
+
 # exit() in an app would unwind through the host's C frames and end the worker process. As mod_perl does,
-# turn it into an exception for everything compiled after this point (the applications).
+# turn it into an exception for everything compiled after this point (the applications). In a process the
+# application forked, exit() exits, as in any Perl program.
 BEGIN {
     *CORE::GLOBAL::exit = sub (;$) {
+        _exit_child(@_ ? $_[0] // 0 : 0) if $$ != $host_pid;
         CORE::exit(@_ ? $_[0] : 0) if $allow_exit;
         die 'exit(' . (@_ ? $_[0] // '' : '') . ") called inside a PSGI application\n";
     };
@@ -66,10 +80,49 @@ sub _bytes {
 sub _log {
     my $msg = join '', map { defined $_ ? "$_" : '' } @_;
     utf8::encode($msg) if utf8::is_utf8($msg);
+    # A child the application forked writes to its stderr (the vassal's log) itself: it runs no host code.
+    if ($$ != $host_pid) { print STDERR $msg; return }
     $out_log = $msg;
 }
 
+# The end of a process the application forked, as a Perl program's child ends on exit: its END blocks run, then
+# every handle is flushed and it exits (_exit, by the host). Global destruction is skipped: objects it shares with
+# the worker, such as a database handle's socket, must not be torn down under it.
+sub _exit_child {
+    my ($status) = @_;
+    _run_end_blocks();
+    $out_exit = $status;
+}
+
+# A child the application forked came back from the application (or from loading it) instead of calling exit:
+# it would run the worker's code, so it ends here.
+sub _child_returned {
+    my ($from) = @_;
+    _log("process $$, forked by the PSGI application, returned from $from instead of calling exit; it exits\n");
+    _exit_child(0);
+}
+
+sub _defer_signal {
+    my ($name) = @_;
+    # A child the application forked that set this handler again: die of the signal, as by default.
+    if ($$ != $host_pid) { $SIG{$name} = 'DEFAULT'; kill $name, $$; return }
+    push @caught_signals, $name;
+}
+
+# Called once blocked again: kill runs the handlers of signals Perl caught but has not dispatched yet, then each
+# caught signal is raised again, to wait for the worker's signalfd.
+sub _redeliver_signals {
+    kill 0, $$;
+    kill $_, $$ for splice @caught_signals;
+}
+
+sub enter_worker {
+    $host_pid = $$;
+    $SIG{$_} = \&_defer_signal for @deferred_signals;
+}
+
 sub load_app {
+    $host_pid = $$;
     $error = '';
     $loaded_id = 0;
     require File::Spec;
@@ -80,6 +133,7 @@ sub load_app {
              . 'local $0 = $file; my $r = do $file; die $@ if $@; '
              . 'die "cannot read $file: $!\n" unless defined $r; $r';
     my $r = eval $code;
+    _child_returned("loading $file") if $$ != $host_pid;
     if ($@) { $error = "$@"; return }
     if (ref $r ne 'CODE') {
         $error = "$file did not return a CODE reference (it returned "
@@ -125,6 +179,15 @@ sub _input {
 }
 
 sub handle {
+    $host_pid = $$;
+    $out_signals = 1;
+    _handle();
+    _child_returned('the application') if $$ != $host_pid;
+    $out_signals = 0;
+    _redeliver_signals();
+}
+
+sub _handle {
     $res_mode = 0;
     $abort = 0;
     my $serial = ++$request_serial;
@@ -141,6 +204,7 @@ sub handle {
     $env{'psgix.input.buffered'} = 1;
 
     my $res = eval { $app->(\%env) };
+    if ($@ && $$ != $host_pid) { _log("PSGI application error in process $$, which it forked: $@"); _exit_child(255) }
     if ($@) { _error_500($@); return }
 
     # The common case, [status, [headers], [body]] of byte strings, skips the per-element copies.
@@ -205,6 +269,7 @@ sub _respond {
 
 sub _send_head {
     my ($r) = @_;
+    die "a process the application forked cannot send the response\n" if $$ != $host_pid;
     $res_mode = 1;
     $out_head = pack('V(V/a*)*', $r->[0], map { _bytes($_) } @{ $r->[1] });
 }
@@ -230,14 +295,22 @@ sub _stream_body {
     die $e unless $ok;
 }
 
-sub pre_fork { STDOUT->flush; STDERR->flush }
+sub pre_fork { $host_pid = $$; STDOUT->flush; STDERR->flush }
 
 # $$ needs no help: since 5.16 its magic calls getpid() on every read. rand() must not repeat the parent's.
-sub post_fork { srand() }
+sub post_fork { $host_pid = $$; srand() }
 
 # END blocks compiled after perl_run only run at perl_destruct with a flag the host cannot set, so run them
 # here, each once, newest first as perl does.
 sub run_end_blocks {
+    $host_pid = $$;
+    $out_signals = 1;
+    _run_end_blocks();
+    $out_signals = 0;
+    _redeliver_signals();
+}
+
+sub _run_end_blocks {
     require B;
     my $av = B::end_av();
     return unless $av && $av->isa('B::AV');
@@ -256,6 +329,7 @@ sub write {
     my ($self, $data) = @_;
     die "write() after close()\n" if $self->{closed};
     die "write() on a finished request\n" if $self->{serial} != $ForkServer::Psgi::request_serial;
+    die "a process the application forked cannot send the response\n" if $$ != $ForkServer::Psgi::host_pid;
     die "client disconnected\n" if $ForkServer::Psgi::abort;
     my $c = ForkServer::Psgi::_bytes($data);
     $ForkServer::Psgi::out_chunk = $c if length $c;
