@@ -66,7 +66,7 @@ public sealed class IniLanguageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("proj = /srv\nchdir = /x", "app.ini:2: key 'proj': unknown option")]
+    [InlineData("xyzzyq = /srv\nchdir = /x", "app.ini:2: key 'xyzzyq': unknown option")]
     [InlineData("chdir = %(project)\nproject = /srv", "app.ini:2: key 'chdir': '%(project)' refers to no option set before this point")]
     [InlineData("set-ph = processes=4", "app.ini:2: key 'set-ph': 'processes' is an option, not a placeholder (set it with 'processes = 4')")]
     [InlineData("set-placeholder = novalue", "app.ini:2: key 'set-placeholder': expected 'name=value', got 'novalue'")]
