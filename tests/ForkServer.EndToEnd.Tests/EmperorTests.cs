@@ -179,6 +179,9 @@ public sealed class EmperorTests : IDisposable
         _emperor.DropVassal("two.ini", "hello.psgi");
         int pid = _emperor.WaitAccepting("one.ini");
         _emperor.WaitAccepting("two.ini");
+        // Worker 1 accepting makes the vassal ready; worker 2 may still be between its fork and closing what it
+        // must not keep. Once every worker accepts, each has.
+        _emperor.Server.WaitForLine(new Regex($"\\[pid {pid}\\] master: all 2 worker"));
 
         foreach (int process in ProcessTree.ChildrenOf(pid).Prepend(pid))
         {
