@@ -7,26 +7,14 @@ namespace ForkServer.EndToEnd.Tests;
 /// <summary>The HTTP front of the real binary, seen by real clients.</summary>
 public sealed class HttpEndToEndTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    private readonly ForkServerProcess _server;
-    private readonly int _port;
+    private readonly ServingVassal _vassal = ServingVassal.Start("info.psgi", processes: 2);
 
-    public HttpEndToEndTests()
-    {
-        string ini = _dir.Write("app.ini", $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\nprocesses = 2\npsgi = {RepositoryLayout.App("info.psgi")}\n");
-        (_server, _port) = ForkServerProcess.StartServing(_dir.Path, "--ini", ini);
-    }
-
-    public void Dispose()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _vassal.Dispose();
 
     [Fact]
     public async Task Keep_alive_serves_many_requests_on_one_connection()
     {
-        using var client = Http.Client(_port);
+        using var client = Http.Client(_vassal.Port);
         var pids = new HashSet<string>();
         for (int i = 0; i < 20; i++)
         {
@@ -41,7 +29,7 @@ public sealed class HttpEndToEndTests : IDisposable
     [Fact]
     public async Task A_chunked_binary_body_reaches_the_app_intact()
     {
-        using var client = Http.Client(_port);
+        using var client = Http.Client(_vassal.Port);
         byte[] payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
         using var content = new StreamContent(new MemoryStream(payload)); // no length: sent chunked
         using var response = await client.PostAsync("echo", content);
@@ -54,7 +42,7 @@ public sealed class HttpEndToEndTests : IDisposable
     public async Task Pipelined_requests_are_answered_in_order()
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync("127.0.0.1", _port);
+        await socket.ConnectAsync("127.0.0.1", _vassal.Port);
         string one = "GET /first HTTP/1.1\r\nHost: x\r\n\r\n";
         string two = "GET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         await socket.SendAsync(Encoding.ASCII.GetBytes(one + two));

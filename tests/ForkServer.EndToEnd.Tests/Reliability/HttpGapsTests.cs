@@ -13,21 +13,9 @@ public sealed class HttpGapsTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private const string Close = "GET /env HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 
-    private readonly TempDirectory _dir = new();
-    private readonly ForkServerProcess _server;
-    private readonly int _port;
+    private readonly ServingVassal _vassal = ServingVassal.Start("hostile_http.psgi", processes: 1);
 
-    public HttpGapsTests()
-    {
-        string ini = _dir.Write("app.ini", $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\nprocesses = 1\npsgi = {RepositoryLayout.App("hostile_http.psgi")}\n");
-        (_server, _port) = ForkServerProcess.StartServing(_dir.Path, "--ini", ini);
-    }
-
-    public void Dispose()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _vassal.Dispose();
 
     [Fact]
     public async Task Chunked_HTTP10_keep_alive_is_refused_with_400_and_the_pipelined_request_is_not_served()
@@ -77,7 +65,7 @@ public sealed class HttpGapsTests : IDisposable
         Assert.DoesNotContain("sent as final", text);
         Assert.Equal(2, RawExchange.CountResponses(text));
         Assert.Contains("PATH_INFO=/env", text);
-        _server.WaitForLine(new Regex("The application failed on GET /status"));
+        _vassal.Server.WaitForLine(new Regex("The application failed on GET /status"));
     }
 
     [Theory]
@@ -89,7 +77,7 @@ public sealed class HttpGapsTests : IDisposable
         Assert.StartsWith("HTTP/1.1 500 ", text);
         Assert.DoesNotContain("X-Bad", text);
         Assert.Contains("PATH_INFO=/env", text);
-        _server.WaitForLine(new Regex("control character in its value"));
+        _vassal.Server.WaitForLine(new Regex("control character in its value"));
     }
 
     [Theory]
@@ -129,5 +117,5 @@ public sealed class HttpGapsTests : IDisposable
         Assert.StartsWith("HTTP/1.1 500 ", text);
     }
 
-    private Task<string> Exchange(string request) => RawExchange.SendAndReadToClose(_port, request, Timeout);
+    private Task<string> Exchange(string request) => RawExchange.SendAndReadToClose(_vassal.Port, request, Timeout);
 }

@@ -17,21 +17,9 @@ public sealed class RequestBodyMemoryTests : IDisposable
     // Before spooling, each of these bodies was an array in the worker: 16 x 16 MB went to its RSS and stayed.
     private const long AllowedGrowthKb = 64 * 1024;
 
-    private readonly TempDirectory _dir = new();
-    private readonly ForkServerProcess _server;
-    private readonly int _port;
+    private readonly ServingVassal _vassal = ServingVassal.Start("hostile_http.psgi", processes: 1);
 
-    public RequestBodyMemoryTests()
-    {
-        string ini = _dir.Write("app.ini", $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\nprocesses = 1\npsgi = {RepositoryLayout.App("hostile_http.psgi")}\n");
-        (_server, _port) = ForkServerProcess.StartServing(_dir.Path, "--ini", ini);
-    }
-
-    public void Dispose()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _vassal.Dispose();
 
     [Fact]
     public async Task Sixteen_large_bodies_at_once_leave_the_worker_RSS_bounded_and_reach_the_app_whole()
@@ -64,7 +52,7 @@ public sealed class RequestBodyMemoryTests : IDisposable
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
                 sockets.Add(socket);
-                await socket.ConnectAsync("127.0.0.1", _port, timeout.Token);
+                await socket.ConnectAsync("127.0.0.1", _vassal.Port, timeout.Token);
             }
 
             byte[] head = Encoding.ASCII.GetBytes($"POST /body HTTP/1.1\r\nHost: x\r\nContent-Length: {BodyBytes}\r\nConnection: close\r\n\r\n");
@@ -108,7 +96,7 @@ public sealed class RequestBodyMemoryTests : IDisposable
     private async Task<string> Post(string path, byte[] body, CancellationToken token)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync("127.0.0.1", _port, token);
+        await socket.ConnectAsync("127.0.0.1", _vassal.Port, token);
         await socket.SendAsync(Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"), token);
         await socket.SendAsync(body, token);
         string text = await ReadToClose(socket, token);

@@ -15,21 +15,9 @@ public sealed partial class WorkerFairnessTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    private readonly TempDirectory _dir = new();
-    private readonly ForkServerProcess _server;
-    private readonly int _port;
+    private readonly ServingVassal _vassal = ServingVassal.Start("fairness.psgi", processes: 2);
 
-    public WorkerFairnessTests()
-    {
-        string ini = _dir.Write("app.ini", $"[uwsgi]\nplugins = psgi\nhttp-socket = 127.0.0.1:0\nprocesses = 2\npsgi = {RepositoryLayout.App("fairness.psgi")}\n");
-        (_server, _port) = ForkServerProcess.StartServing(_dir.Path, "--ini", ini);
-    }
-
-    public void Dispose()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-    }
+    public void Dispose() => _vassal.Dispose();
 
     [Fact]
     public async Task Six_simultaneous_one_second_requests_to_two_workers_finish_in_three_rounds()
@@ -91,7 +79,7 @@ public sealed partial class WorkerFairnessTests : IDisposable
             Assert.True(pids.Count == 2, $"within 15 s the 4 slow readers got answers from {pids.Count} worker(s): {string.Join(", ", pids)}");
 
             // Each worker holds only the reader it is sending to; the other two are still in the listen queue.
-            var held = ProcessTree.ChildrenOf(_server.Pid).Select(worker => ConnectionsHeld(worker, _port)).ToList();
+            var held = ProcessTree.ChildrenOf(_vassal.Server.Pid).Select(worker => ConnectionsHeld(worker, _vassal.Port)).ToList();
             Assert.True(held.All(n => n == 1), $"connections held per worker: {string.Join("/", held)}");
         }
         finally
@@ -114,7 +102,7 @@ public sealed partial class WorkerFairnessTests : IDisposable
             }
         }
 
-        await Task.WhenAll(clients.Select(c => c.ConnectAsync("127.0.0.1", _port, token).AsTask()));
+        await Task.WhenAll(clients.Select(c => c.ConnectAsync("127.0.0.1", _vassal.Port, token).AsTask()));
         return clients;
     }
 
