@@ -47,6 +47,7 @@ internal sealed class WorkerProcess(
 
         int pid = ProcessCalls.GetPid();
         ProcessTitle.Set($"fs-worker {slot}");
+        ProcessTitle.SetChosen(ProcessNames.Worker(options, slot));
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.Worker, pid, slot));
         if (application is ISelfHostedApplication selfHosted)
         {

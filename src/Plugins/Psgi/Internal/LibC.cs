@@ -10,6 +10,15 @@ internal static unsafe partial class LibC
     public const int PrSetName = 15;
     public const int PrGetName = 16;
 
+    /// <summary>
+    /// The address of libc's <c>environ</c> variable (read it each time: setenv may move the array it points to, of
+    /// NAME=value strings, null-terminated).
+    /// </summary>
+    public static nint EnvironAddress() => NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "environ");
+
+    [LibraryImport("libc", EntryPoint = "setenv", SetLastError = true)]
+    public static partial int SetEnv(byte* name, byte* value, int overwrite);
+
     [LibraryImport("libc", EntryPoint = "dlopen")]
     public static partial nint DlOpen(byte* file, int mode);
 
