@@ -52,6 +52,7 @@ internal sealed partial class AdoptedVassal(
 
         JitFreePath.Mark();
         ProcessTitle.Set(Title(request.Request.Argv));
+        ProcessTitle.SetArguments(request.Request.Argv);
         var emperor = EmperorLink.Adopt(request.Control.Release());
 
         // A config pipe (config pushed by the Emperor) comes only from monitors ForkServer's Emperor does not have.

@@ -50,6 +50,7 @@ internal sealed partial class SpareWorkerProcess(
             // only because every request has one.
             request.Control.Dispose();
             JitFreePath.Mark();
+            ProcessTitle.SetArguments(request.Request.Argv);
             steps = StartupSteps.ForAdopted(baseConfiguration, request.Request.Argv);
             StartupSteps.ShapeProcess(steps.Configuration.Options);
             identity = steps.ResolveIdentity();

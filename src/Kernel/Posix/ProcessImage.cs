@@ -44,8 +44,9 @@ internal static unsafe class ProcessImage
     /// <summary>Execs this program again with <paramref name="environmentChanges"/> applied; returns only on failure (throws).</summary>
     public static void Restart(IReadOnlyDictionary<string, string> environmentChanges)
     {
-        // /proc/self/cmdline is the argv this image was started with (dotnet host and dll included), NUL-terminated.
-        var argv = SplitAtNul(File.ReadAllBytes("/proc/self/cmdline"));
+        // The argv this image was started with (dotnet host and dll included), NUL-terminated: /proc/self/cmdline,
+        // unless a process name (procname) has replaced it since.
+        var argv = SplitAtNul(ProcessCommandLine.Original());
         var changes = environmentChanges.ToDictionary(change => change.Key, string? (change) => change.Value);
         changes[RestartMarker] = "1";
         var environment = SpawnEnvironment.Build(changes);

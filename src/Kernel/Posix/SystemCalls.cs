@@ -100,6 +100,9 @@ internal static unsafe partial class SystemCalls
     [LibraryImport(LibC, EntryPoint = "unsetenv", SetLastError = true)]
     public static partial int UnsetEnv(byte* name);
 
+    [LibraryImport(LibC, EntryPoint = "setenv", SetLastError = true)]
+    public static partial int SetEnv(byte* name, byte* value, int overwrite);
+
     [LibraryImport(LibC, EntryPoint = "setgroups", SetLastError = true)]
     public static partial int SetGroups(nuint count, uint* groups);
 

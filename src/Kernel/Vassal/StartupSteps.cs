@@ -33,7 +33,8 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
 
     /// <summary>
     /// Applies the options that shape the process itself, before anything else logs or loads: <c>log-level</c>, <c>logto</c> (standard
-    /// output and standard error go to the file, so what the application prints lands there too) then <c>chdir</c>.
+    /// output and standard error go to the file, so what the application prints lands there too), <c>chdir</c>, then
+    /// <c>unenv</c> and <c>env</c>.
     /// Every process that starts from a vassal's options runs it: a classic one (<c>Program</c>, which also runs it
     /// for an Emperor or a base), an adopted master and its spare worker, so that an adopted vassal honours them as a
     /// classic one does.
@@ -70,6 +71,8 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
                 throw new StartupException($"{options.DescribeSource("chdir")}: cannot chdir to {directory}: {e.Message}", e);
             }
         }
+
+        VassalEnvironment.Apply(options);
     }
 
     /// <summary>

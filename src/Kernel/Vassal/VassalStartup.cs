@@ -29,9 +29,25 @@ internal sealed partial class VassalStartup(
         using var emperor = launch.Emperor;
         ReportNoEffectOptions();
 
+        // Before the privilege drop: naming a process beyond its original command line takes CAP_SYS_RESOURCE.
+        ProcessTitle.SetChosen(ProcessNames.Master(options));
+        var pidFiles = new PidFiles(options);
+        try
+        {
+            return RunMaster(emperor, pidFiles);
+        }
+        finally
+        {
+            // Reached on every exit but a successful re-execution, which keeps the pid and so the pidfiles.
+            pidFiles.Vacuum();
+        }
+    }
+
+    private int RunMaster(EmperorLink? emperor, PidFiles pidFiles)
+    {
         // A classic vassal re-executed for a reload: its previous image's workers, still finishing their requests.
         var inherited = launch.IsAdopted ? [] : RetiringWorkers.Take();
-        using var listener = PrepareMaster(inherited, out var application);
+        using var listener = PrepareMaster(inherited, pidFiles, out var application);
         MasterOutcome outcome;
         IReadOnlyList<RetiringWorker> retiring;
         using (var master = new VassalMaster(settings, listener, application, options, logging, emperor, launch.SpareWorker)
@@ -62,11 +78,12 @@ internal sealed partial class VassalStartup(
     }
 
     /// <summary>
-    /// The steps before the master (early load, bind, privilege drop, load): the bound socket, and the application.
+    /// The steps before the master (early load, bind, pidfile, privilege drop, pidfile2, load): the bound socket, and
+    /// the application.
     /// If one fails, the previous image's
     /// <paramref name="inherited"/> workers are killed, as no master would supervise them.
     /// </summary>
-    private ListeningSocket PrepareMaster(IReadOnlyList<RetiringWorker> inherited, out IPreloadedApplication application)
+    private ListeningSocket PrepareMaster(IReadOnlyList<RetiringWorker> inherited, PidFiles pidFiles, out IPreloadedApplication application)
     {
         try
         {
@@ -76,7 +93,9 @@ internal sealed partial class VassalStartup(
             }
 
             var listener = Bind();
+            pidFiles.Write("pidfile");
             DropPrivileges();
+            pidFiles.Write("pidfile2");
             application = launch.Preloaded ?? LoadAfterPrivilegeDrop();
             if (settings.Lifecycle.LazyApps && application is not LazyApplication)
             {

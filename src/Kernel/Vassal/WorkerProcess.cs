@@ -52,6 +52,7 @@ internal sealed partial class WorkerProcess(
 
         int pid = ProcessCalls.GetPid();
         ProcessTitle.Set($"fs-worker {slot}");
+        ProcessTitle.SetChosen(ProcessNames.Worker(options, slot));
         application.AfterFork(new ForkedProcessContext(ForkedProcessRole.Worker, pid, slot));
         if (application is LazyApplication lazy)
         {

@@ -33,6 +33,12 @@ internal sealed partial class AdoptionWarmup
             // An adopted vassal meeting the same problem fails with its own message; here only speed is at stake.
         }
 
+        // The process options an adopted master and its workers read: names and environment (applying them would change
+        // the base's own).
+        _ = ProcessTitle.ArgumentsText(RehearsalArgv);
+        _ = ProcessNames.Master(steps.Configuration.Options);
+        _ = ProcessNames.Worker(steps.Configuration.Options, 1);
+        _ = VassalEnvironment.Read(steps.Configuration.Options);
         try
         {
             RehearseProcessOptions();

@@ -26,6 +26,7 @@ internal sealed class PsgiLoader : IEarlyLoader
         ILogger logger = context.Logging.CreateLogger(LogCategory);
         try
         {
+            DefaultPlackEnv();
             PerlInterpreter interpreter = PerlInterpreter.Obtain(context.Options.GetValues(PsgiOptionNames.PerlArgument));
             int appId = interpreter.LoadApplication(path, logger);
             PsgiEnvironment.Rehearse();
@@ -36,6 +37,19 @@ internal sealed class PsgiLoader : IEarlyLoader
             throw new ApplicationLoadException(
                 $"cannot load PSGI application {path} (option {option}, {context.Options.DescribeSource(option)}): {exception.Message}",
                 exception);
+        }
+    }
+
+    /// <summary>
+    /// <c>PLACK_ENV=deployment</c> unless the environment (or an <c>env</c> option) already sets it: frameworks that
+    /// read it (Mojolicious, Dancer) would otherwise run in development mode and show debug pages to clients.
+    /// </summary>
+    private static unsafe void DefaultPlackEnv()
+    {
+        fixed (byte* name = "PLACK_ENV\0"u8)
+        fixed (byte* value = "deployment\0"u8)
+        {
+            _ = LibC.SetEnv(name, value, 0);
         }
     }
 

@@ -1,5 +1,6 @@
-# Answers with what the worker's process sees: its working directory and ids; each request also writes a marked line
-# to STDERR (with logto, it must land in the log file).
+# Answers with what the worker's process sees: its working directory, ids and the environment variables the process
+# options tests set (env:NAME=value); each request also writes a marked line to STDERR (with logto, it must land in
+# the log file).
 use strict;
 use warnings;
 use Cwd ();
@@ -14,6 +15,7 @@ my $app = sub {
         "uid=$<",
         "euid=$>",
         "gid=" . (split ' ', $()[0],
-        "egid=" . (split ' ', $))[0];
+        "egid=" . (split ' ', $))[0],
+        map { "env:$_=" . ($ENV{$_} // '(unset)') } qw(PLACK_ENV FS_SET FS_DROP);
     return [200, ['Content-Type' => 'text/plain'], [$text]];
 };

@@ -15,6 +15,15 @@ internal static unsafe partial class LibC
     /// <summary>glibc's sigset_t is 1024 bits; the kernel reads the first 64 (bit n-1 for signal n).</summary>
     public const int SigSetWords = 16;
 
+    /// <summary>
+    /// The address of libc's <c>environ</c> variable (read it each time: setenv may move the array it points to, of
+    /// NAME=value strings, null-terminated).
+    /// </summary>
+    public static nint EnvironAddress() => NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "environ");
+
+    [LibraryImport("libc", EntryPoint = "setenv", SetLastError = true)]
+    public static partial int SetEnv(byte* name, byte* value, int overwrite);
+
     [LibraryImport("libc", EntryPoint = "dlopen")]
     public static partial nint DlOpen(byte* file, int mode);
 

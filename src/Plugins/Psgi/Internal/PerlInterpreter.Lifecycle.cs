@@ -44,12 +44,16 @@ internal sealed unsafe partial class PerlInterpreter
         Perl_PerlIO_flush(_perl, 0);
     }
 
-    /// <summary>Gives a freshly forked process its own <c>rand()</c> sequence.</summary>
+    /// <summary>
+    /// Gives a freshly forked process its own <c>rand()</c> sequence, and <c>%ENV</c> the process's environment
+    /// (an adopted vassal's <c>env</c> options changed it after the base's perl read it).
+    /// </summary>
     /// <returns>Perl's error text if the hook died, else null.</returns>
     public string? AfterFork()
     {
         using Lock.Scope scope = Enter();
-        return CallGlue(s_postFork);
+        Perl_call_argv(_perl, s_postFork, GVoid | GDiscard | GEval, *(byte***)_environ);
+        return Perl_sv_true(_perl, Variables.EvalError) != 0 ? ReadText(Variables.EvalError) : null;
     }
 
     /// <summary>

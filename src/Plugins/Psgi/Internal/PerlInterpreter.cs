@@ -34,6 +34,10 @@ internal sealed unsafe partial class PerlInterpreter
     private readonly Lock _lock = new();
     private readonly string[] _arguments;
 
+    // Looked up here, in the process that loads the application: a static initializer would run (and be compiled) in
+    // each forked process at its first AfterFork.
+    private readonly nint _environ = LibC.EnvironAddress();
+
     private PerlInterpreter(IReadOnlyList<string> arguments)
     {
         _arguments = [.. arguments];

@@ -298,7 +298,17 @@ sub _stream_body {
 sub pre_fork { $host_pid = $$; STDOUT->flush; STDERR->flush }
 
 # $$ needs no help: since 5.16 its magic calls getpid() on every read. rand() must not repeat the parent's.
-sub post_fork { $host_pid = $$; srand() }
+# The arguments are the process's environment (NAME=value each): an adopted vassal's env/unenv options changed it
+# after the base built %ENV, which perl does not read again, so %ENV is brought in line (only what differs).
+sub post_fork {
+    $host_pid = $$;
+    srand();
+    my %now = map { split /=/, $_, 2 } @_;
+    for (keys %ENV) { delete $ENV{$_} unless exists $now{$_} }
+    while (my ($name, $value) = each %now) {
+        $ENV{$name} = $value unless defined $ENV{$name} && $ENV{$name} eq $value;
+    }
+}
 
 # END blocks compiled after perl_run only run at perl_destruct with a flag the host cannot set, so run them
 # here, each once, newest first as perl does.
