@@ -11,7 +11,8 @@ internal static class KernelOptions
         new("ini", OptionType.Path, "Read options from the [uwsgi] section of an ini file (file:section picks another section)", Repeatable: true),
         new("plugins", OptionType.Text, "Load plugins by name, comma-separated", Repeatable: true),
         new("plugins-dir", OptionType.Path, "Directory searched for plugins"),
-        new("http-socket", OptionType.Text, "Serve HTTP on this address (host:port)"),
+        new("http-socket", OptionType.Text, "Serve HTTP on this address (host:port, :port, a unix socket path or @abstract)"),
+        new("socket", OptionType.Text, "Serve uWSGI's binary protocol (nginx uwsgi_pass) on this address (host:port, :port, a unix socket path or @abstract)"),
         new("processes", OptionType.Integer, "Number of worker processes"),
         new("master", OptionType.Flag, "Run a master process (accepted for uWSGI compatibility: there is always one)"),
         new("uid", OptionType.Text, "Switch to this user (name or id) after binding sockets"),
@@ -27,7 +28,7 @@ internal static class KernelOptions
         new("socket-timeout", OptionType.Integer, "Timeout of socket reads, writes and connects, in seconds"),
         new("heartbeat", OptionType.Integer, "Send the Emperor a heartbeat every this many seconds (0: never)"),
         new("fork-server", OptionType.Path, "Be a fork-server base: after the early load, adopt vassals for the Emperor on this unix socket (@name: abstract)"),
-        new("chmod-socket", OptionType.Text, "Octal mode of the fork-server socket (default 600: only the owner may connect)"),
+        new("chmod-socket", OptionType.Text, "Octal mode of unix socket files: a vassal's (default: as the umask leaves it; bare: 666) and the fork-server socket (default 600)"),
         new("emperor-use-fork-server", OptionType.Path, "Adopt every vassal but the bases through this fork-server socket"),
         new("vassal-fork-base", OptionType.Text, "A vassal (instance name, e.g. perlbase.ini) spawned classically to serve as fork-server base", Repeatable: true),
         new("emperor", OptionType.Text, "Run an Emperor watching this vassal directory or glob (dir:// and glob:// accepted)", Repeatable: true),
@@ -53,5 +54,6 @@ internal static class KernelOptions
         schema.AddAlias("workers", "processes");
         schema.AddAlias("emperor-stats-server", "emperor-stats");
         schema.AddAlias("fork-socket", "fork-server");
+        schema.AddAlias("uwsgi-socket", "socket");
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace ForkServer.Kernel.Warmup;
 
 /// <summary>
-/// Serves two requests over loopback with the worker's own HTTP code, on the calling thread, so that a process
+/// Serves two requests over loopback with the worker's own HTTP code (and one in uWSGI's protocol), on the calling thread, so that a process
 /// which will fork workers has already compiled and loaded what a worker's first request needs. With tiered
 /// compilation off, whatever a forked worker runs for the first time is JIT-compiled in that worker, and that
 /// cost, paid again in every worker, was most of the time to its first response.
@@ -26,19 +26,36 @@ internal static class HttpRehearsal
         + "POST /rehearsal HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
         + "Connection: close\r\n\r\nok");
 
+    // What nginx's uwsgi_pass sends for a POST: the packet of CGI variables, then the body.
+    private static readonly byte[] s_uwsgiRequest = UwsgiPacket(
+        [
+            new("QUERY_STRING", "x=1"), new("REQUEST_METHOD", "POST"), new("CONTENT_TYPE", "text/plain"), new("CONTENT_LENGTH", "2"),
+            new("REQUEST_URI", "/rehearsal?x=1"), new("PATH_INFO", "/rehearsal"), new("SERVER_PROTOCOL", "HTTP/1.1"),
+            new("REQUEST_SCHEME", "http"), new("REMOTE_ADDR", "127.0.0.1"), new("REMOTE_PORT", "40000"), new("SERVER_PORT", "80"),
+            new("SERVER_NAME", "localhost"), new("HTTP_HOST", "localhost"), new("HTTP_USER_AGENT", "forkserver"),
+        ],
+        "ok"u8);
+
     /// <summary>Runs the rehearsal; returns what the client received (two responses when all went well).</summary>
     /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
     /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
-    public static string Run(HttpLimits limits, ILogger logger)
+    public static string Run(HttpLimits limits, ILogger logger) => Exchange(ListenerProtocol.Http, s_requests, limits, logger);
+
+    /// <summary>The same for a socket speaking uWSGI's protocol: one request with a body, as nginx sends it.</summary>
+    /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
+    /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
+    public static string RunUwsgi(HttpLimits limits, ILogger logger) => Exchange(ListenerProtocol.Uwsgi, s_uwsgiRequest, limits, logger);
+
+    private static string Exchange(ListenerProtocol protocol, byte[] requests, HttpLimits limits, ILogger logger)
     {
-        using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1);
+        using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1, protocol);
         using var loop = new EventLoop();
         var server = new HttpServerLoop(loop, listener, new EchoHandler(), limits, logger);
         server.Start();
         int client = TcpClients.Connect(SocketEndpoint.Parse($"127.0.0.1:{listener.Port}"));
         try
         {
-            SendAll(client, s_requests);
+            SendAll(client, requests);
             var received = new StringBuilder();
             long deadline = Environment.TickCount64 + TimeoutMs;
             byte[] buffer = new byte[4096];
@@ -67,6 +84,26 @@ internal static class HttpRehearsal
             Descriptors.Close(client);
             server.CloseAll();
         }
+    }
+
+    private static byte[] UwsgiPacket(KeyValuePair<string, string>[] variables, ReadOnlySpan<byte> body)
+    {
+        var packet = new List<byte>([0, 0, 0, 0]);
+        foreach (var (key, value) in variables)
+        {
+            foreach (string text in (string[])[key, value])
+            {
+                packet.Add((byte)text.Length);
+                packet.Add((byte)(text.Length >> 8));
+                packet.AddRange(Encoding.ASCII.GetBytes(text));
+            }
+        }
+
+        int size = packet.Count - 4;
+        packet[1] = (byte)size;
+        packet[2] = (byte)(size >> 8);
+        packet.AddRange(body.ToArray());
+        return [.. packet];
     }
 
     // Loopback takes the whole request at once, or not at all when the handshake is still under way.
