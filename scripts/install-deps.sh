@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ForkServer needs on Debian 12 beyond the .NET 10 SDK: libperl (the PSGI plugin embeds it),
-# Plack (its conformance suite runs in the tests), and the servers the benchmarks compare against.
+# Plack (its conformance suite runs in the tests), nginx (the socket tests put it in front), and the servers the benchmarks compare against.
 set -euo pipefail
-packages=(perl libperl5.36 libplack-perl libjson-xs-perl starman wrk curl uwsgi uwsgi-plugin-psgi)
+packages=(perl libperl5.36 libplack-perl libjson-xs-perl starman wrk curl uwsgi uwsgi-plugin-psgi nginx-light)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -134,7 +134,7 @@ internal static class AdoptionChannel
         => FdPassing.Send(socket, [1], [listener], deadline);
 
     /// <summary>In the master: the spare worker's listening socket, or null when it ended instead or did not send it in time.</summary>
-    public static ListeningSocket? ReceiveListener(int socket, long deadline)
+    public static ListeningSocket? ReceiveListener(int socket, ListenerProtocol protocol, long deadline)
     {
         var fds = new List<int>();
         Span<byte> ok = stackalloc byte[1];
@@ -143,7 +143,7 @@ internal static class AdoptionChannel
             FdPassing.ReceiveExactly(socket, ok, fds, deadline);
             if (fds.Count == 1)
             {
-                return ListeningSocket.FromFd(fds[0]);
+                return ListeningSocket.FromFd(fds[0], protocol);
             }
         }
         catch (Exception e) when (e is TimeoutException or EndOfStreamException or PosixException or FdPassingException)

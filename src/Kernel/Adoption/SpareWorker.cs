@@ -108,9 +108,9 @@ internal sealed class SpareWorker : IDisposable
     /// Waits for the worker's listening socket. Null when the worker ended instead or did not answer in time; it is
     /// killed and reaped then, so that it holds no port the master is about to bind and leaves no zombie.
     /// </summary>
-    public ListeningSocket? ReceiveListener(long deadline)
+    public ListeningSocket? ReceiveListener(ListenerProtocol protocol, long deadline)
     {
-        if (AdoptionChannel.ReceiveListener(Channel, deadline) is { } listener)
+        if (AdoptionChannel.ReceiveListener(Channel, protocol, deadline) is { } listener)
         {
             IsListening = true;
             return listener;

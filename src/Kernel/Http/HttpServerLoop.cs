@@ -7,9 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace ForkServer.Kernel.Http;
 
 /// <summary>
-/// The HTTP/1.1 front of one worker process: accepts on the shared listening socket and serves its connections
-/// from the worker's <see cref="EventLoop"/>, one request at a time, on the calling thread only (no thread pool,
-/// no socket engine: the worker is a forked process).
+/// The front of one worker process: accepts on the shared listening socket and serves its connections, in HTTP/1.1
+/// or in uWSGI's protocol as the socket's <see cref="ListenerProtocol"/> says (only the reading of a request head
+/// differs: <see cref="HttpRequestParser"/> or <see cref="UwsgiRequestReader"/>), from the worker's
+/// <see cref="EventLoop"/>, one request at a time, on the calling thread only (no thread pool, no socket engine: the
+/// worker is a forked process).
 /// </summary>
 /// <remarks>
 /// Sharing between workers: a worker takes a connection only when it can serve it at once, so that no connection
@@ -72,6 +74,9 @@ internal sealed partial class HttpServerLoop
 
     internal ILogger Logger { get; }
 
+    /// <summary>What the listening socket's clients speak.</summary>
+    internal ListenerProtocol Protocol => _listener.Protocol;
+
     /// <summary>What the request bodies of this worker's connections may hold in memory together.</summary>
     internal RequestBodyMemory BodyMemory { get; }
 
@@ -86,7 +91,8 @@ internal sealed partial class HttpServerLoop
             throw new InvalidOperationException("the server was stopped");
         }
 
-        int errno = SocketOptions.TrySetDeferAccept(_listener.Fd, DeferAcceptSeconds);
+        // A Unix-domain socket has no such option (its peers are local and send at once).
+        int errno = _listener.UnixPath is null ? SocketOptions.TrySetDeferAccept(_listener.Fd, DeferAcceptSeconds) : 0;
         if (errno != 0)
         {
             Log.DeferAcceptUnavailable(Logger, _listener.Endpoint, errno, Errno.Describe(errno));
@@ -227,7 +233,10 @@ internal sealed partial class HttpServerLoop
             // Responses leave in one send and must not wait for a delayed ACK (Nagle).
             SocketOptions.SetNoDelay(fd);
 
-            var endpoints = new ConnectionEndpoints(peer.Address.ToString(), peer.Port, _listener.Address, _listener.Port);
+            // A Unix-domain peer has no address: empty, as a local client has none to report ("localhost" serves).
+            var endpoints = _listener.UnixPath is null
+                ? new ConnectionEndpoints(peer.Address.ToString(), peer.Port, _listener.Address, _listener.Port)
+                : new ConnectionEndpoints(string.Empty, 0, "localhost", 0);
             var connection = new HttpConnection(this, fd, endpoints);
             _connections.Add(fd, connection);
             Loop.Add(fd, EventLoop.Readable, connection.OnReady);

@@ -11,7 +11,8 @@ internal static class KernelOptions
         new("ini", OptionType.Path, "Read options from the [uwsgi] section of an ini file (file:section picks another section)", Repeatable: true),
         new("plugins", OptionType.Text, "Load plugins by name, comma-separated", Repeatable: true),
         new("plugins-dir", OptionType.Path, "Directory searched for plugins"),
-        new("http-socket", OptionType.Text, "Serve HTTP on this address (host:port)"),
+        new("http-socket", OptionType.Text, "Serve HTTP on this address (host:port, :port, a unix socket path or @abstract)"),
+        new("socket", OptionType.Text, "Serve uWSGI's binary protocol (nginx uwsgi_pass) on this address (host:port, :port, a unix socket path or @abstract)"),
         new("processes", OptionType.Integer, "Number of worker processes"),
         new("uid", OptionType.Text, "Switch to this user (name or id) after binding sockets"),
         new("gid", OptionType.Text, "Switch to this group (name or id) after binding sockets"),
@@ -52,7 +53,7 @@ internal static class KernelOptions
         new("cheaper", OptionType.Integer, "Accepted for uWSGI compatibility and logged: every worker of processes always runs"),
         new("heartbeat", OptionType.Integer, "Send the Emperor a heartbeat every this many seconds (0: never)"),
         new("fork-server", OptionType.Path, "Be a fork-server base: after the early load, adopt vassals for the Emperor on this unix socket (@name: abstract)"),
-        new("chmod-socket", OptionType.Text, "Octal mode of the fork-server socket (default 600: only the owner may connect)"),
+        new("chmod-socket", OptionType.Text, "Octal mode of unix socket files: a vassal's (default: as the umask leaves it; bare: 666) and the fork-server socket (default 600)"),
         new("emperor-use-fork-server", OptionType.Path, "Adopt every vassal but the bases through this fork-server socket"),
         new("vassal-fork-base", OptionType.Text, "A vassal (instance name, e.g. perlbase.ini) spawned classically to serve as fork-server base", Repeatable: true),
         new("emperor", OptionType.Text, "Run an Emperor watching this vassal directory or glob (dir:// and glob:// accepted)", Repeatable: true),
@@ -83,5 +84,6 @@ internal static class KernelOptions
         schema.AddAlias("logformat", "log-format");
         schema.AddAlias("emperor-stats-server", "emperor-stats");
         schema.AddAlias("fork-socket", "fork-server");
+        schema.AddAlias("uwsgi-socket", "socket");
     }
 }

@@ -45,6 +45,30 @@ internal static unsafe class SocketOptions
         return SocketEndpoint.Read(&storage);
     }
 
+    /// <summary>The path (or <c>@name</c>) a Unix-domain socket is bound to; null for a socket of another family.</summary>
+    public static string? LocalUnixPath(int fd)
+    {
+        sockaddr_un address;
+        socklen_t length = (socklen_t)sizeof(sockaddr_un);
+        PosixException.ThrowIfFailed(getsockname(fd, (sockaddr*)&address, &length), $"getsockname on fd {fd}");
+        if (address.sun_family != AF_UNIX)
+        {
+            return null;
+        }
+
+        int pathBytes = (int)length - sizeof(ushort);
+        var path = new ReadOnlySpan<byte>(address.sun_path, Math.Max(0, pathBytes));
+        if (path.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        // An abstract name starts with NUL and is exactly its bytes; a file path ends at its NUL.
+        return path[0] == 0
+            ? "@" + System.Text.Encoding.UTF8.GetString(path[1..])
+            : System.Text.Encoding.UTF8.GetString(path[..(path.IndexOf((byte)0) is var nul and >= 0 ? nul : path.Length)]);
+    }
+
     /// <summary>Adds flags to the file status flags (for <c>O_NONBLOCK</c>) and sets close-on-exec.</summary>
     public static void MakeNonBlockingCloseOnExec(int fd)
     {

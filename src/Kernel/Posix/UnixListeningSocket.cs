@@ -35,11 +35,12 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
     /// <param name="path">A file path, or <c>@name</c> for the abstract namespace.</param>
     /// <param name="backlog">The listen backlog.</param>
     /// <param name="mode">The socket file's mode; 0600 when null. Ignored for abstract names, which have none.</param>
+    /// <param name="umaskWhenNoMode">With no <paramref name="mode"/>, leave the mode bind gave the file (0777 less the umask) instead of 0600.</param>
     /// <exception cref="ArgumentException">The path does not fit in sun_path.</exception>
     /// <exception cref="PosixException">
     /// Something other than a socket is at the path (EADDRINUSE), or a call failed; the message names the path.
     /// </exception>
-    public static UnixListeningSocket Bind(string path, int backlog, UnixFileMode? mode = null)
+    public static UnixListeningSocket Bind(string path, int backlog, UnixFileMode? mode = null, bool umaskWhenNoMode = false)
     {
         sockaddr_un address;
         socklen_t length = UnixSocketAddress.Write(path, &address);
@@ -55,7 +56,7 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
         {
             PosixException.ThrowIfFailed(bind(fd, (sockaddr*)&address, length), $"bind unix socket '{path}'");
             bound = true;
-            if (isFile)
+            if (isFile && (mode is not null || !umaskWhenNoMode))
             {
                 // bind created the file under the umask; listen comes after chmod, so nobody connects in between.
                 fixed (byte* pathPointer = NativePath(path))
@@ -80,6 +81,14 @@ internal sealed unsafe class UnixListeningSocket : IDisposable
 
             throw;
         }
+    }
+
+    /// <summary>Gives up the fd to the caller, who then owns it and the socket file (nothing is removed on <see cref="Dispose"/>).</summary>
+    public int Release()
+    {
+        int fd = Fd;
+        Fd = -1;
+        return fd;
     }
 
     /// <summary>Closes the socket and, in the process that bound it, removes its file (file paths only).</summary>

@@ -16,15 +16,16 @@ internal static partial class ListenerHandOver
     private const string Variable = "FORKSERVER_HTTP_SOCKET";
 
     /// <summary>Prepares <paramref name="listener"/> for the re-exec; returns the variable that tells the new image about it.</summary>
-    public static KeyValuePair<string, string> Prepare(ListeningSocket listener, string spec)
+    public static KeyValuePair<string, string> Prepare(ListeningSocket listener, VassalSocket socket)
     {
         listener.KeepAcrossExec();
-        return new(Variable, $"{listener.Fd}:{spec}");
+        return new(Variable, $"{listener.Fd}:{socket.Address}");
     }
 
-    /// <summary>The socket the previous image handed over for <paramref name="spec"/>, or null.</summary>
-    public static ListeningSocket? Take(string spec)
+    /// <summary>The socket the previous image handed over for <paramref name="socket"/>'s address, or null.</summary>
+    public static ListeningSocket? Take(VassalSocket socket)
     {
+        string spec = socket.Address;
         string? handedOver = ProcessImage.ConsumeVariable(Variable);
         if (handedOver is null || handedOver.Split(':', 2) is not [var fdText, var previousSpec] || !int.TryParse(fdText, out int fd))
         {
@@ -33,7 +34,7 @@ internal static partial class ListenerHandOver
 
         if (previousSpec == spec)
         {
-            return ListeningSocket.FromFd(fd);
+            return ListeningSocket.FromFd(fd, socket.Protocol);
         }
 
         Descriptors.Close(fd);
@@ -41,17 +42,17 @@ internal static partial class ListenerHandOver
     }
 
     /// <summary>
-    /// The on-demand socket <paramref name="onDemand"/> the Emperor passed, if it listens where <paramref name="spec"/>
-    /// asks (port 0 takes the port it has); otherwise it is closed and null is returned.
+    /// The on-demand socket <paramref name="onDemand"/> the Emperor passed, if it listens where <paramref name="socket"/>
+    /// asks (port 0 takes the port it has; a Unix-domain socket, the same path); otherwise it is closed and null is returned.
     /// </summary>
-    public static ListeningSocket? TakeInherited(FileDescriptor onDemand, string spec, ILogger log)
+    public static ListeningSocket? TakeInherited(FileDescriptor onDemand, VassalSocket socket, ILogger log)
     {
-        var wanted = SocketEndpoint.Parse(spec);
+        string spec = socket.Address;
         int fd = onDemand.Fd;
         ListeningSocket inherited;
         try
         {
-            inherited = ListeningSocket.FromFd(fd);
+            inherited = ListeningSocket.FromFd(fd, socket.Protocol);
         }
         catch (PosixException e)
         {
@@ -62,7 +63,7 @@ internal static partial class ListenerHandOver
 
         // The listening socket owns the descriptor now.
         onDemand.Release();
-        if (wanted.Address.Equals(inherited.Local.Address) && (wanted.Port == 0 || wanted.Port == inherited.Local.Port))
+        if (ListensAt(inherited, socket))
         {
             Log.TookOnDemand(log, inherited.Endpoint);
             return inherited;
@@ -71,5 +72,16 @@ internal static partial class ListenerHandOver
         Log.OnDemandElsewhere(log, spec, inherited.Endpoint);
         inherited.Dispose();
         return null;
+    }
+
+    private static bool ListensAt(ListeningSocket inherited, VassalSocket socket)
+    {
+        if (socket.IsUnix || inherited.UnixPath is not null)
+        {
+            return inherited.UnixPath == socket.Address;
+        }
+
+        var wanted = SocketEndpoint.Parse(socket.Address);
+        return wanted.Address.Equals(inherited.Local.Address) && (wanted.Port == 0 || wanted.Port == inherited.Local.Port);
     }
 }

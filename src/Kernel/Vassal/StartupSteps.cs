@@ -9,7 +9,7 @@ namespace ForkServer.Kernel.Vassal;
 
 /// <summary>
 /// The steps that take a vassal's process from its options to serving: the process's own options (log file, working
-/// directory), the HTTP socket, then whom to run as. The
+/// directory), the socket, then whom to run as. The
 /// master (<see cref="VassalStartup"/>) runs them, and so does an adopted vassal's spare worker, which starts serving
 /// before its master is ready: the same code, so the two cannot disagree on a socket or an identity. The master
 /// logs its decisions; the worker follows them quietly.
@@ -76,22 +76,25 @@ internal sealed class StartupSteps(KernelConfiguration configuration, VassalSett
     }
 
     /// <summary>
-    /// Opens the vassal's HTTP socket: the one a classic vassal's previous process handed over across its re-exec,
-    /// or <paramref name="onDemand"/>, the socket the Emperor passed, if it listens where <c>http-socket</c> says;
-    /// else a new one. <paramref name="onDemand"/> is taken or closed.
+    /// Opens the vassal's socket: the one a classic vassal's previous process handed over across its re-exec,
+    /// or <paramref name="onDemand"/>, the socket the Emperor passed, if it listens where the vassal's socket option
+    /// says; else a new one. <paramref name="onDemand"/> is taken or closed.
     /// </summary>
     /// <exception cref="StartupException">The socket cannot be bound; the message names the option's source.</exception>
     public ListeningSocket Listen(FileDescriptor? onDemand, ILogger log)
     {
+        var socket = Settings.Socket;
         try
         {
-            return ListenerHandOver.Take(Settings.HttpSocket)
-                ?? (onDemand is not null ? ListenerHandOver.TakeInherited(onDemand, Settings.HttpSocket, log) : null)
-                ?? ListeningSocket.BindTcp(Settings.HttpSocket, Settings.ListenBacklog);
+            return ListenerHandOver.Take(socket)
+                ?? (onDemand is not null ? ListenerHandOver.TakeInherited(onDemand, socket, log) : null)
+                ?? (socket.IsUnix
+                    ? ListeningSocket.BindUnix(socket.Address, Settings.ListenBacklog, socket.Mode, socket.Protocol)
+                    : ListeningSocket.BindTcp(socket.Address, Settings.ListenBacklog, socket.Protocol));
         }
         catch (Exception e) when (e is PosixException or FormatException or ArgumentException)
         {
-            throw new StartupException($"{Configuration.Options.DescribeSource("http-socket")}: cannot listen on http-socket {Settings.HttpSocket}: {e.Message}", e);
+            throw new StartupException($"{Configuration.Options.DescribeSource(socket.Option)}: cannot listen on {socket.Option} {socket.Address}: {e.Message}", e);
         }
         finally
         {

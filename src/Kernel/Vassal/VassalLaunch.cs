@@ -17,7 +17,7 @@ namespace ForkServer.Kernel.Vassal;
 /// </param>
 /// <param name="SpareWorker">
 /// The worker the spare forked before the adoption, if adopted from a spare that had one: it already has the
-/// arguments, binds the HTTP socket itself and sends it over (<see cref="SpareWorker.ReceiveListener(long)"/>), and
+/// arguments, binds the HTTP socket itself and sends it over (<see cref="SpareWorker.ReceiveListener(Http.ListenerProtocol, long)"/>), and
 /// serves as worker 1.
 /// </param>
 internal sealed record VassalLaunch(EmperorLink? Emperor, IPreloadedApplication? Preloaded, bool ExitOnReload, FileDescriptor? OnDemandSocket = null, SpareWorker? SpareWorker = null)

@@ -9,8 +9,8 @@ internal sealed partial class VassalMaster
     /// <summary>Log events of a vassal's master: its workers, its stops and reloads.</summary>
     private static partial class Log
     {
-        [LoggerMessage(3001, LogLevel.Information, "master {Pid} serving {Application} on http://{Address}:{Port} with {Processes} worker(s)")]
-        public static partial void Serving(ILogger logger, int pid, string application, string address, int port, int processes);
+        [LoggerMessage(3001, LogLevel.Information, "master {Pid} serving {Application} on {Url} with {Processes} worker(s)")]
+        public static partial void Serving(ILogger logger, int pid, string application, string url, int processes);
 
         [LoggerMessage(3002, LogLevel.Information, "master {Pid} stopped ({Outcome})")]
         public static partial void Stopped(ILogger logger, int pid, string outcome);

@@ -50,7 +50,7 @@ internal sealed partial class VassalMaster
 
     /// <summary>
     /// Tracks the spare worker as worker 1 if this master has one that is already listening; false if it has none
-    /// (or it did not start, <see cref="Adoption.SpareWorker.ReceiveListener(long)"/>).
+    /// (or it did not start, <see cref="Adoption.SpareWorker.ReceiveListener(Http.ListenerProtocol, long)"/>).
     /// </summary>
     private bool StartSpareWorker()
     {

@@ -73,7 +73,7 @@ internal sealed partial class VassalMaster : IDisposable
     public MasterOutcome Run()
     {
         _loop.Add(_signals.Fd, EventLoop.Readable, _ => OnSignals());
-        Log.Serving(_log, _pid, _application.Description, _listener.Address, _listener.Port, _settings.Processes);
+        Log.Serving(_log, _pid, _application.Description, _listener.Url, _settings.Processes);
         if (_options.GetValue("cheaper") is { } cheaper)
         {
             Log.CheaperIgnored(_log, cheaper, _settings.Processes);

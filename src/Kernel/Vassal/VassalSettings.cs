@@ -6,7 +6,7 @@ namespace ForkServer.Kernel.Vassal;
 
 /// <summary>The options a vassal's master and workers act on, read and checked once.</summary>
 internal sealed record VassalSettings(
-    string HttpSocket,
+    VassalSocket Socket,
     int Processes,
     int ListenBacklog,
     string? Uid,
@@ -21,8 +21,7 @@ internal sealed record VassalSettings(
     /// <summary>Reads the settings; a missing or out-of-range value throws <see cref="StartupException"/> naming where it was set.</summary>
     public static VassalSettings From(IOptionValues options)
     {
-        string httpSocket = options.GetValue("http-socket")
-            ?? throw new StartupException("no http-socket: set http-socket = host:port (for example 127.0.0.1:8080)");
+        var socket = VassalSocket.From(options);
         int processes = (int)Positive(options, "processes", 1, max: 1024);
         var defaults = new HttpLimits();
         var limits = defaults with
@@ -36,7 +35,7 @@ internal sealed record VassalSettings(
         // A body of the post-buffering size always fits in memory, however large the setting.
         limits = limits with { MaxBufferedBodyBytes = Math.Max(defaults.MaxBufferedBodyBytes, limits.PostBufferingBytes) };
         return new VassalSettings(
-            httpSocket,
+            socket,
             processes,
             (int)Positive(options, "listen", 100, max: 65535),
             options.GetValue("uid"),

@@ -142,7 +142,7 @@ internal sealed partial class VassalStartup(
     {
         Log.Reexecuting(_log);
         emperor.KeepAcrossExec();
-        var handOver = ListenerHandOver.Prepare(listener, settings.HttpSocket);
+        var handOver = ListenerHandOver.Prepare(listener, settings.Socket);
         var workers = RetiringWorkers.Prepare(retiring);
         Directory.SetCurrentDirectory(configuration.StartDirectory);
         ProcessImage.Restart(new Dictionary<string, string> { [handOver.Key] = handOver.Value, [workers.Key] = workers.Value });
@@ -168,7 +168,7 @@ internal sealed partial class VassalStartup(
     /// <summary>The spare worker's socket when it bound one (it is worker 1 then), else one bound here.</summary>
     private ListeningSocket Bind()
     {
-        if (launch.SpareWorker?.ReceiveListener(Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds) is { } listener)
+        if (launch.SpareWorker?.ReceiveListener(settings.Socket.Protocol, Environment.TickCount64 + (long)ProcessForker.HandOffTimeout.TotalMilliseconds) is { } listener)
         {
             // The worker took the on-demand socket or closed its copy; this one would hold the old port open.
             launch.OnDemandSocket?.Dispose();

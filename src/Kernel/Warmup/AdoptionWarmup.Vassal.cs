@@ -46,6 +46,7 @@ internal sealed partial class AdoptionWarmup
             HttpRehearsal.Run(steps.Settings.Limits, _log, steps.Settings.RequestLog);
             HttpRehearsal.Run(steps.Settings.Limits, _log, HttpRehearsal.EveryLogVariable);
             RehearseListenerExchange(steps);
+            RehearseUnixUwsgiSocket();
         }
         catch (Exception e) when (e is PosixException or TimeoutException or StartupException or FdPassingException or EndOfStreamException)
         {
@@ -71,6 +72,24 @@ internal sealed partial class AdoptionWarmup
         Environment.CurrentDirectory = Environment.CurrentDirectory;
     }
 
+    // A vassal with `socket = /path` (uwsgi protocol on a unix socket): its options, the bind, the exchange, and a
+    // uwsgi request through the worker's server. The socket file lives in $TMPDIR for the moment it takes.
+    private void RehearseUnixUwsgiSocket()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"forkserver-rehearsal-{ProcessCalls.GetPid()}.sock");
+        try
+        {
+            var argv = UwsgiArray.Decode(UwsgiArray.Encode(["forkserver", "--socket", path]));
+            var steps = StartupSteps.ForAdopted(configuration, argv);
+            RehearseListenerExchange(steps);
+            HttpRehearsal.RunUwsgi(steps.Settings.Limits, _log, steps.Settings.RequestLog);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     // The spare worker binds the vassal's socket and sends it; the master receives it.
     private void RehearseListenerExchange(StartupSteps steps)
     {
@@ -82,7 +101,7 @@ internal sealed partial class AdoptionWarmup
                 AdoptionChannel.SendListener(workerEnd, listener.Fd, Deadline());
             }
 
-            using var received = AdoptionChannel.ReceiveListener(masterEnd, Deadline())
+            using var received = AdoptionChannel.ReceiveListener(masterEnd, steps.Settings.Socket.Protocol, Deadline())
                 ?? throw new EndOfStreamException("the rehearsed listener did not arrive");
         }
         finally

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace ForkServer.Kernel.Warmup;
 
 /// <summary>
-/// Serves two requests over loopback with the worker's own HTTP code, on the calling thread, so that a process
+/// Serves two requests over loopback with the worker's own HTTP code (and one in uWSGI's protocol), on the calling thread, so that a process
 /// which will fork workers has already compiled and loaded what a worker's first request needs. With tiered
 /// compilation off, whatever a forked worker runs for the first time is JIT-compiled in that worker, and that
 /// cost, paid again in every worker, was most of the time to its first response.
@@ -36,6 +36,16 @@ internal static class HttpRehearsal
         AddressFromForwardedFor: true,
         DateFormat: "%Y-%m-%dT%H:%M:%S%z");
 
+    // What nginx's uwsgi_pass sends for a POST: the packet of CGI variables, then the body.
+    private static readonly byte[] s_uwsgiRequest = UwsgiPacket(
+        [
+            new("QUERY_STRING", "x=1"), new("REQUEST_METHOD", "POST"), new("CONTENT_TYPE", "text/plain"), new("CONTENT_LENGTH", "2"),
+            new("REQUEST_URI", "/rehearsal?x=1"), new("PATH_INFO", "/rehearsal"), new("SERVER_PROTOCOL", "HTTP/1.1"),
+            new("REQUEST_SCHEME", "http"), new("REMOTE_ADDR", "127.0.0.1"), new("REMOTE_PORT", "40000"), new("SERVER_PORT", "80"),
+            new("SERVER_NAME", "localhost"), new("HTTP_HOST", "localhost"), new("HTTP_USER_AGENT", "forkserver"),
+        ],
+        "ok"u8);
+
     /// <summary>Runs the rehearsal; returns what the client received (two responses when all went well).</summary>
     /// <param name="limits">The worker's limits.</param>
     /// <param name="logger">Where the server's events go.</param>
@@ -43,11 +53,21 @@ internal static class HttpRehearsal
     /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
     /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
     public static string Run(HttpLimits limits, ILogger logger, RequestLogSettings? requestLog = null)
+        => WithRequestLog(ListenerProtocol.Http, s_requests, limits, logger, requestLog);
+
+    /// <summary>The same for a socket speaking uWSGI's protocol: one request with a body, as nginx sends it.</summary>
+    /// <exception cref="PosixException">A socket call failed (no loopback interface, for instance).</exception>
+    /// <exception cref="TimeoutException">The exchange did not finish in time.</exception>
+    public static string RunUwsgi(HttpLimits limits, ILogger logger, RequestLogSettings? requestLog = null)
+        => WithRequestLog(ListenerProtocol.Uwsgi, s_uwsgiRequest, limits, logger, requestLog);
+
+    private static string WithRequestLog(ListenerProtocol protocol, byte[] requests, HttpLimits limits, ILogger logger, RequestLogSettings? requestLog)
     {
         var (logRead, logWrite) = Pipes.Create("the rehearsed request log");
         try
         {
-            return Exchange(limits, logger, requestLog is null ? null : new RequestLogWriter(requestLog, ProcessCalls.GetPid(), 1, logWrite));
+            var writer = requestLog is null ? null : new RequestLogWriter(requestLog, ProcessCalls.GetPid(), 1, logWrite);
+            return Exchange(protocol, requests, limits, logger, writer);
         }
         finally
         {
@@ -56,16 +76,16 @@ internal static class HttpRehearsal
         }
     }
 
-    private static string Exchange(HttpLimits limits, ILogger logger, RequestLogWriter? requestLog)
+    private static string Exchange(ListenerProtocol protocol, byte[] requests, HttpLimits limits, ILogger logger, RequestLogWriter? requestLog)
     {
-        using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1);
+        using var listener = ListeningSocket.BindTcp("127.0.0.1:0", 1, protocol);
         using var loop = new EventLoop();
         var server = new HttpServerLoop(loop, listener, new EchoHandler(), limits, logger) { RequestLog = requestLog };
         server.Start();
         int client = TcpClients.Connect(SocketEndpoint.Parse($"127.0.0.1:{listener.Port}"));
         try
         {
-            SendAll(client, s_requests);
+            SendAll(client, requests);
             var received = new StringBuilder();
             long deadline = Environment.TickCount64 + TimeoutMs;
             byte[] buffer = new byte[4096];
@@ -94,6 +114,26 @@ internal static class HttpRehearsal
             Descriptors.Close(client);
             server.CloseAll();
         }
+    }
+
+    private static byte[] UwsgiPacket(KeyValuePair<string, string>[] variables, ReadOnlySpan<byte> body)
+    {
+        var packet = new List<byte>([0, 0, 0, 0]);
+        foreach (var (key, value) in variables)
+        {
+            foreach (string text in (string[])[key, value])
+            {
+                packet.Add((byte)text.Length);
+                packet.Add((byte)(text.Length >> 8));
+                packet.AddRange(Encoding.ASCII.GetBytes(text));
+            }
+        }
+
+        int size = packet.Count - 4;
+        packet[1] = (byte)size;
+        packet[2] = (byte)(size >> 8);
+        packet.AddRange(body.ToArray());
+        return [.. packet];
     }
 
     // Loopback takes the whole request at once, or not at all when the handshake is still under way.

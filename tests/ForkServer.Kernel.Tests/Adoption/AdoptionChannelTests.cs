@@ -1,5 +1,6 @@
 using ForkServer.Kernel.Adoption;
 using ForkServer.Kernel.Hosting;
+using ForkServer.Kernel.Http;
 using ForkServer.Kernel.Posix;
 using ForkServer.Kernel.Vassal;
 using ForkServer.Kernel.Wire;
@@ -127,7 +128,7 @@ public sealed class AdoptionChannelTests
             AdoptionChannel.SendListener(connection.Sender, bound.Fd, Deadline());
         }
 
-        using var received = AdoptionChannel.ReceiveListener(connection.Receiver, Deadline());
+        using var received = AdoptionChannel.ReceiveListener(connection.Receiver, ListenerProtocol.Http, Deadline());
         Assert.NotNull(received);
         Assert.NotEqual(0, received.Port);
     }
@@ -138,7 +139,7 @@ public sealed class AdoptionChannelTests
         using var connection = ConnectedPair.OverSocketPair();
         connection.CloseSender();
 
-        Assert.Null(AdoptionChannel.ReceiveListener(connection.Receiver, Deadline()));
+        Assert.Null(AdoptionChannel.ReceiveListener(connection.Receiver, ListenerProtocol.Http, Deadline()));
     }
 
     private static long Deadline() => Environment.TickCount64 + (long)Timeout.TotalMilliseconds;

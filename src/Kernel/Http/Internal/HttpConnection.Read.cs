@@ -29,7 +29,11 @@ internal sealed partial class HttpConnection
         try
         {
             var unconsumed = _input.AsSpan(_inputStart, _inputEnd - _inputStart);
-            if (!HttpRequestParser.TryParse(unconsumed, _server.Limits.MaxHeaderBytes, _endpoints, out int consumed, out _pending, out _framing))
+            int maxHeaderBytes = _server.Limits.MaxHeaderBytes;
+            bool complete = _server.Protocol == ListenerProtocol.Uwsgi
+                ? UwsgiRequestReader.TryParse(unconsumed, maxHeaderBytes, _endpoints, out int consumed, out _pending, out _framing)
+                : HttpRequestParser.TryParse(unconsumed, maxHeaderBytes, _endpoints, out consumed, out _pending, out _framing);
+            if (!complete)
             {
                 return ReceiveIntoInput();
             }

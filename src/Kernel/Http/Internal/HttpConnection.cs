@@ -152,5 +152,6 @@ internal sealed partial class HttpConnection
         RemotePort = _endpoints.RemotePort,
         ServerAddress = _endpoints.ServerAddress,
         ServerPort = _endpoints.ServerPort,
+        ViaUwsgi = _server.Protocol == ListenerProtocol.Uwsgi,
     };
 }

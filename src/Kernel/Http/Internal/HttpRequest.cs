@@ -34,7 +34,13 @@ internal sealed class HttpRequest : IRequest
     /// <summary>The bytes the request line and header fields took, blank line included (the request log's size).</summary>
     public int HeadLength { get; init; }
 
-    public string Scheme => "http";
+    public string Scheme { get; init; } = "http";
+
+    /// <summary>
+    /// The request came in uWSGI's protocol: its response is a plain HTTP/1.1 head and a body the connection's close
+    /// ends (never chunked, no <c>Connection</c> field), as uWSGI answers nginx's <c>uwsgi_pass</c>.
+    /// </summary>
+    public bool ViaUwsgi { get; init; }
 
     /// <summary>True for <c>HEAD</c>: the response keeps its headers but sends no body bytes.</summary>
     public bool IsHead => ReferenceEquals(Method, HttpTokens.Head);

@@ -73,7 +73,7 @@ internal sealed partial class HttpResponse
         bool bodyAllowed = status >= 200 && status != 204 && status != 304;
         if (bodyAllowed && declaredLength < 0)
         {
-            if (!handlerFramed && !_request!.IsHttp10)
+            if (!handlerFramed && !_request!.IsHttp10 && !_request.ViaUwsgi)
             {
                 Append("Transfer-Encoding: chunked\r\n"u8);
                 headerCount++;
@@ -87,7 +87,7 @@ internal sealed partial class HttpResponse
             }
         }
 
-        if (!keepAlive)
+        if (!keepAlive && !_request!.ViaUwsgi)
         {
             Append("Connection: close\r\n"u8);
             headerCount++;
