@@ -47,7 +47,10 @@ internal sealed class NginxProcess : IDisposable
     public string ErrorLog => File.Exists(Path.Combine(_directory, "error.log")) ? File.ReadAllText(Path.Combine(_directory, "error.log")) : "";
 
     /// <summary>Starts nginx with <paramref name="locations"/> (location blocks; <c>UWSGI_PARAMS</c> expands to the usual uwsgi_param lines) and waits until it accepts.</summary>
-    public static NginxProcess Start(string directory, string locations)
+    /// <param name="directory">nginx's prefix: configuration, pid file, logs and temporary files.</param>
+    /// <param name="locations">The server block's location blocks.</param>
+    /// <param name="serverName">The server block's <c>server_name</c>; null for none (nginx then sends an empty <c>SERVER_NAME</c>).</param>
+    public static NginxProcess Start(string directory, string locations, string? serverName = "test.local")
     {
         Directory.CreateDirectory(directory);
         int port = FreePort();
@@ -68,7 +71,7 @@ internal sealed class NginxProcess : IDisposable
                 scgi_temp_path {{directory}}/scgi;
                 server {
                     listen 127.0.0.1:{{port}};
-                    server_name test.local;
+                    {{(serverName is null ? "" : $"server_name {serverName};")}}
             {{locations.Replace("UWSGI_PARAMS", UwsgiParams)}}
                 }
             }

@@ -51,6 +51,18 @@ public sealed class UwsgiRequestReaderTests
         Assert.Equal(("", 0, "localhost", 0), (request.RemoteAddress, request.RemotePort, request.ServerAddress, request.ServerPort));
     }
 
+    [Theory]
+    [InlineData("example.org:8080", "example.org")]
+    [InlineData("[::1]:8080", "[::1]")]
+    [InlineData("[::1]", "[::1]")]
+    [InlineData("example.org", "example.org")]
+    public void An_empty_server_name_from_nginx_falls_back_to_the_host_field(string host, string serverName)
+    {
+        byte[] packet = Packet(("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/"), ("SERVER_NAME", ""), ("HTTP_HOST", host));
+        Assert.True(UwsgiRequestReader.TryParse(packet, 4096, Endpoints, out _, out var request, out _));
+        Assert.Equal(serverName, request!.ServerAddress);
+    }
+
     [Fact]
     public void Refuses_a_variable_running_past_the_packet()
     {

@@ -194,11 +194,28 @@ internal static class UwsgiRequestReader
                 Headers = headers,
                 RemoteAddress = _remoteAddress.IsEmpty ? endpoints.RemoteAddress : Encoding.Latin1.GetString(_remoteAddress),
                 RemotePort = _remotePort.IsEmpty ? endpoints.RemotePort : (int)Math.Min(ParseNumber(_remotePort, "REMOTE_PORT"), 65535),
-                ServerAddress = _serverName.IsEmpty ? endpoints.ServerAddress : Encoding.Latin1.GetString(_serverName),
+                ServerAddress = _serverName.IsEmpty ? HostName(headers) ?? endpoints.ServerAddress : Encoding.Latin1.GetString(_serverName),
                 ServerPort = _serverPort.IsEmpty ? endpoints.ServerPort : (int)Math.Min(ParseNumber(_serverPort, "SERVER_PORT"), 65535),
                 Scheme = _https ? "https" : "http",
                 ViaUwsgi = true,
             };
+        }
+
+        // nginx sends an empty SERVER_NAME when its server block has no server_name; the client's Host names the
+        // server it asked for (as an HTTP socket's answer would), where the socket's own address says nothing.
+        private static string? HostName(List<KeyValuePair<string, string>> headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+                {
+                    int colon = value.LastIndexOf(':');
+                    string host = colon > value.LastIndexOf(']') ? value[..colon] : value;
+                    return host.Length == 0 ? null : host;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>REQUEST_URI as the client sent it; without it, PATH_INFO (decoded by nginx) encoded again, and the query.</summary>
